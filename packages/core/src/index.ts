@@ -1,0 +1,3 @@
+export * from './catalogue/index';
+export * from './definition/index';
+export * from './validators/index';

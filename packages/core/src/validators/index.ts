@@ -1,0 +1,4 @@
+export * from './email';
+export * from './hetu';
+export * from './phone';
+export * from './ytunnus';

@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One project per package. The database-backed projects (db, api, cli) run on PGlite by default and on a
+ * PostgreSQL server when LUPAUS_TEST_DATABASE_URL is set (see packages/db/src/testing.ts); CI runs both.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'core', include: ['packages/core/**/*.test.ts'] } },
+      {
+        test: { name: 'db', include: ['packages/db/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
+        test: {
+          name: 'api',
+          include: ['packages/api/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'cli',
+          include: ['packages/cli/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      { test: { name: 'bench', include: ['bench/**/*.test.ts'], testTimeout: 120_000 } },
+    ],
+  },
+});
