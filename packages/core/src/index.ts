@@ -1,3 +1,6 @@
 export * from './catalogue/index';
 export * from './definition/index';
+export * from './errors/index';
+export * from './notice/index';
+export * from './ropa/index';
 export * from './validators/index';

@@ -1,4 +1,14 @@
-import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parse,
+  parseDocument,
+  visit,
+} from 'yaml';
 import type { Problem } from './problem';
 import { type Definition, DefinitionSchema } from './schema';
 
@@ -83,7 +93,7 @@ function resolveMarks(doc: Document, asSeed: boolean): void {
       if (!value || typeof value !== 'object') return;
       if (value.tag === ADDED) {
         if (asSeed) return visit.REMOVE;
-        value.tag = undefined;
+        untag(value);
       } else if (value.tag === COMPLETED && isMap(value)) {
         const replacement = value.get(asSeed ? 'seed' : 'value', true) as Node | undefined;
         if (!replacement) return visit.REMOVE;
@@ -96,11 +106,22 @@ function resolveMarks(doc: Document, asSeed: boolean): void {
         const item = seq.items[i] as Node;
         if (item && typeof item === 'object' && item.tag === ADDED) {
           if (asSeed) seq.items.splice(i, 1);
-          else item.tag = undefined;
+          else untag(item);
         }
       }
     },
   });
+}
+
+/**
+ * Removes a mark. A plain scalar under an unknown tag was read as a string, so it is read again without the
+ * tag: `!added false` is the boolean false, `!added 3` the number 3.
+ */
+function untag(node: Node): void {
+  node.tag = undefined;
+  if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'string') {
+    node.value = parse(node.value) as unknown;
+  }
 }
 
 function makeLocator(doc: Document, lineCounter: LineCounter): Locator {

@@ -1,0 +1,70 @@
+/**
+ * One catalogue of error codes for every interface (API, CLI, web). Each code has an HTTP status and a
+ * message a person can act on; `details` say what and where (a field, a row, a path).
+ *
+ * @example
+ * ```ts
+ * throw new LupausError('FIELD_NOT_DECLARED', { field: 'shoe_size', holder: 'person' });
+ * // 422 'The register definition does not declare the field "shoe_size" for person: add it to a category ...'
+ * ```
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 422, message: 'The input is not valid: see the problems listed.' },
+  FIELD_NOT_DECLARED: {
+    status: 422,
+    message:
+      'The register definition does not declare this field, so it cannot be stored (R1.5): add it to a category of the definition first.',
+  },
+  SOURCE_NOT_DECLARED: {
+    status: 422,
+    message: 'The register definition does not declare this source of data: use one of its sources.',
+  },
+  PURPOSE_NOT_DECLARED: {
+    status: 422,
+    message: 'The register definition does not declare this purpose: use one of its purposes.',
+  },
+  NOT_FOUND: { status: 404, message: 'Nothing was found with that id.' },
+  CONFLICT: { status: 409, message: 'This would duplicate something the register already holds.' },
+  FORBIDDEN: { status: 403, message: 'Your role does not allow this.' },
+  UNAUTHENTICATED: { status: 401, message: 'Sign in first.' },
+  DEFINITION_INVALID: {
+    status: 422,
+    message: 'The register definition has problems: fix each one listed (file:line:column) and try again.',
+  },
+  NOT_INITIALISED: {
+    status: 500,
+    message: 'The register has not been initialised: run `lupaus init` first.',
+  },
+  BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side; nothing was changed.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ProblemDetail {
+  /** Where: a field name, a JSON path, or `line:column`. */
+  at: string;
+  message: string;
+}
+
+export class LupausError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown>;
+  readonly problems: ProblemDetail[];
+
+  constructor(code: ErrorCode, details: Record<string, unknown> = {}, problems: ProblemDetail[] = []) {
+    const base = ERRORS[code].message;
+    const first = problems[0];
+    super(first ? `${base} ${first.at}: ${first.message}` : base);
+    this.name = 'LupausError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = details;
+    this.problems = problems;
+  }
+}
+
+export function isLupausError(e: unknown): e is LupausError {
+  return e instanceof LupausError;
+}

@@ -1,0 +1,2 @@
+export { ROPA_LABELS } from './labels';
+export { type RopaOptions, renderRopa } from './render';
