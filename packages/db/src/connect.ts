@@ -28,6 +28,11 @@ export interface DatabaseHandle {
 // (ids of the audit log can outgrow 2^53), bytea as Buffer.
 const DATE_OID = 1082;
 pg.types.setTypeParser(DATE_OID, (v: string) => v);
+export const pgliteParsers = {
+  [DATE_OID]: (v: string) => v,
+  20: (v: string) => v,
+  17: (v: string) => Buffer.from(v.slice(2), 'hex'),
+};
 
 /**
  * Opens the register's database: PGlite (embedded, in a data directory) by default, a PostgreSQL server when
@@ -51,11 +56,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     extensions: { pg_trgm },
-    parsers: {
-      [DATE_OID]: (v: string) => v,
-      20: (v: string) => v,
-      17: (v: string) => Buffer.from(v.slice(2), 'hex'),
-    },
+    parsers: pgliteParsers,
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   await migrate(db);

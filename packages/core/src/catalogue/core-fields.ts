@@ -23,6 +23,11 @@ export const CORE_FIELDS: Partial<Record<Holder, Record<string, { type: FieldTyp
     phone: { type: 'phone', multiple: true },
     address: { type: 'address', multiple: true },
   },
+  contact_role: {
+    /** The organisation's name, from the linked organisation record. */
+    organisation: { type: 'text', multiple: false },
+    title: { type: 'text', multiple: false },
+  },
 };
 
 export function coreField(holder: Holder, id: string) {

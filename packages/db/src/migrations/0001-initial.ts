@@ -7,7 +7,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('notice_versions')
     .addColumn('version', 'integer', (c) => c.primaryKey())
-    .addColumn('content_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('content_hash', 'text', (c) => c.notNull())
     .addColumn('definition', 'jsonb', (c) => c.notNull())
     .addColumn('notice_date', 'date', (c) => c.notNull())
     .addColumn('published_at', 'timestamptz', (c) => c.notNull())

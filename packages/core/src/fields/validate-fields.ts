@@ -1,0 +1,239 @@
+import type { Catalogue, CatalogueField } from '../catalogue/catalogue';
+import type { Holder } from '../definition/schema';
+import type { ProblemDetail } from '../errors/catalogue';
+import { parseEmail } from '../validators/email';
+import { parseHetu } from '../validators/hetu';
+import { parsePhone } from '../validators/phone';
+import { parseYTunnus } from '../validators/ytunnus';
+
+/**
+ * Validates values for a holder's fields against the data catalogue (R1.5): a field the definition does not
+ * declare for that holder is refused, and every declared field is checked and normalised by its type (hetu,
+ * phone to E.164, email, y-tunnus, dates, enums, addresses ...). Pure: no I/O.
+ *
+ * @example
+ * ```ts
+ * const r = validateFields(catalogue, 'person', { first_name: ' Matti ', phone: '040 123 4567' });
+ * // r.values = { first_name: 'Matti', phone: ['+358401234567'] }, r.problems = []
+ * ```
+ */
+export interface AddressValue {
+  street?: string;
+  poBox?: string;
+  postalCode?: string;
+  city?: string;
+  country: string;
+}
+
+export interface ValidatedFields {
+  /** Normalised values; `null` means "remove". Multiple-valued fields are arrays. */
+  values: Record<string, unknown>;
+  problems: ProblemDetail[];
+  /** Fields that were not declared for the holder (also in `problems`). */
+  undeclared: string[];
+}
+
+const DEFAULT_TEXT_MAX = 500;
+const LONGTEXT_MAX = 10_000;
+
+export function validateFields(
+  catalogue: Catalogue,
+  holder: Holder,
+  input: Record<string, unknown>,
+  options: { at?: string; requireRequired?: boolean } = {},
+): ValidatedFields {
+  const prefix = options.at ?? 'fields';
+  const values: Record<string, unknown> = {};
+  const problems: ProblemDetail[] = [];
+  const undeclared: string[] = [];
+  for (const [name, raw] of Object.entries(input)) {
+    const field = catalogue.field(holder, name);
+    const at = `${prefix}.${name}`;
+    if (!field) {
+      undeclared.push(name);
+      problems.push({
+        at,
+        message: `the register definition does not declare the field "${name}" for ${holder}; declared fields: ${catalogue
+          .fieldsOf(holder)
+          .map((f) => f.id)
+          .join(', ')}`,
+      });
+      continue;
+    }
+    if (raw === null) {
+      if (field.required) problems.push({ at, message: `${name} is required and cannot be removed` });
+      else values[name] = null;
+      continue;
+    }
+    if (field.multiple) {
+      const list = Array.isArray(raw) ? raw : [raw];
+      const out: unknown[] = [];
+      list.forEach((item, i) => {
+        const r = validateValue(field, item, `${at}[${i}]`);
+        if ('problem' in r) problems.push(r.problem);
+        else out.push(r.value);
+      });
+      values[name] = out;
+    } else {
+      const r = validateValue(field, raw, at);
+      if ('problem' in r) problems.push(r.problem);
+      else values[name] = r.value;
+    }
+  }
+  if (options.requireRequired) {
+    for (const f of catalogue.fieldsOf(holder)) {
+      if (f.required && (input[f.id] === undefined || input[f.id] === null)) {
+        problems.push({ at: `${prefix}.${f.id}`, message: `${f.id} is required` });
+      }
+    }
+  }
+  return { values, problems, undeclared };
+}
+
+type Result = { value: unknown } | { problem: ProblemDetail };
+
+function fail(at: string, message: string): Result {
+  return { problem: { at, message } };
+}
+
+function validateValue(field: CatalogueField, raw: unknown, at: string): Result {
+  switch (field.type) {
+    case 'text':
+    case 'longtext': {
+      if (typeof raw !== 'string') return fail(at, `${field.id} must be text`);
+      const v = raw.trim();
+      const max = field.maxLength ?? (field.type === 'text' ? DEFAULT_TEXT_MAX : LONGTEXT_MAX);
+      if (v.length === 0) return fail(at, `${field.id} is empty; send null to remove it`);
+      if (v.length > max)
+        return fail(at, `${field.id} is ${v.length} characters long; at most ${max} are allowed`);
+      return { value: v };
+    }
+    case 'text_list': {
+      if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string' || x.trim() === '')) {
+        return fail(at, `${field.id} must be a list of non-empty texts`);
+      }
+      const items = (raw as string[]).map((x) => x.trim());
+      const tooLong = items.find((x) => x.length > (field.maxLength ?? DEFAULT_TEXT_MAX));
+      if (tooLong) return fail(at, `an item of ${field.id} is too long`);
+      if (items.length > 200)
+        return fail(at, `${field.id} has ${items.length} items; at most 200 are allowed`);
+      return { value: items };
+    }
+    case 'integer':
+      if (typeof raw !== 'number' || !Number.isSafeInteger(raw))
+        return fail(at, `${field.id} must be a whole number`);
+      return { value: raw };
+    case 'number':
+    case 'money':
+      if (typeof raw !== 'number' || !Number.isFinite(raw)) return fail(at, `${field.id} must be a number`);
+      return { value: raw };
+    case 'boolean':
+      if (typeof raw !== 'boolean') return fail(at, `${field.id} must be true or false`);
+      return { value: raw };
+    case 'date': {
+      if (typeof raw !== 'string' || !isIsoDate(raw))
+        return fail(at, `${field.id} must be a date written YYYY-MM-DD`);
+      return { value: raw };
+    }
+    case 'datetime': {
+      if (typeof raw !== 'string' || Number.isNaN(Date.parse(raw)) || !/^\d{4}-\d{2}-\d{2}T/.test(raw)) {
+        return fail(at, `${field.id} must be an ISO 8601 date and time`);
+      }
+      return { value: new Date(raw).toISOString() };
+    }
+    case 'enum': {
+      const options = field.options?.map((o) => o.value) ?? [];
+      if (typeof raw !== 'string' || !options.includes(raw)) {
+        return fail(at, `${field.id} must be one of ${options.join(', ')}`);
+      }
+      return { value: raw };
+    }
+    case 'email': {
+      if (typeof raw !== 'string') return fail(at, `${field.id} must be an email address`);
+      const r = parseEmail(raw);
+      return r.ok ? { value: r.value } : fail(at, r.reason);
+    }
+    case 'phone': {
+      if (typeof raw !== 'string') return fail(at, `${field.id} must be a phone number`);
+      const r = parsePhone(raw);
+      return r.ok ? { value: r.value } : fail(at, r.reason);
+    }
+    case 'hetu': {
+      if (typeof raw !== 'string') return fail(at, `${field.id} must be a personal identity code`);
+      const r = parseHetu(raw);
+      return r.ok ? { value: r.value } : fail(at, `invalid personal identity code: ${r.reason}`);
+    }
+    case 'business_id': {
+      if (typeof raw !== 'string') return fail(at, `${field.id} must be a business id`);
+      const r = parseYTunnus(raw);
+      return r.ok ? { value: r.value } : fail(at, r.reason);
+    }
+    case 'url': {
+      if (typeof raw !== 'string' || !/^https?:\/\/[^\s]+$/.test(raw) || raw.length > 2000) {
+        return fail(at, `${field.id} must be an http(s) address`);
+      }
+      return { value: raw };
+    }
+    case 'ip_address': {
+      if (typeof raw !== 'string' || !isIp(raw))
+        return fail(at, `${field.id} must be an IPv4 or IPv6 address`);
+      return { value: raw.toLowerCase() };
+    }
+    case 'address':
+      return validateAddress(field, raw, at);
+    case 'file':
+      return fail(at, `${field.id} is a file: files are attached through their own endpoint`);
+  }
+}
+
+const ADDRESS_KEYS = new Set(['street', 'poBox', 'postalCode', 'city', 'country']);
+
+function validateAddress(field: CatalogueField, raw: unknown, at: string): Result {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return fail(at, `${field.id} must be an object with street, postalCode, city and country`);
+  }
+  const obj = raw as Record<string, unknown>;
+  const unknownKey = Object.keys(obj).find((k) => !ADDRESS_KEYS.has(k));
+  if (unknownKey)
+    return fail(
+      `${at}.${unknownKey}`,
+      `an address has no "${unknownKey}"; use ${[...ADDRESS_KEYS].join(', ')}`,
+    );
+  const out: AddressValue = { country: 'FI' };
+  for (const key of ['street', 'poBox', 'postalCode', 'city'] as const) {
+    const v = obj[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || v.trim() === '' || v.length > 200)
+      return fail(`${at}.${key}`, `${key} must be text`);
+    out[key] = v.trim();
+  }
+  if (obj.country !== undefined) {
+    if (typeof obj.country !== 'string' || !/^[A-Z]{2}$/.test(obj.country)) {
+      return fail(`${at}.country`, 'country must be an ISO 3166 code such as FI');
+    }
+    out.country = obj.country;
+  }
+  if (out.country === 'FI' && out.postalCode && !/^\d{5}$/.test(out.postalCode)) {
+    return fail(`${at}.postalCode`, 'a Finnish postal code has five digits');
+  }
+  if (!out.street && !out.poBox && !out.city)
+    return fail(at, 'an address needs a street, a PO box or a city');
+  return { value: out };
+}
+
+export function isIsoDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return (
+    d.getUTCFullYear() === Number(m[1]) &&
+    d.getUTCMonth() === Number(m[2]) - 1 &&
+    d.getUTCDate() === Number(m[3])
+  );
+}
+
+function isIp(s: string): boolean {
+  const v4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+  if (v4.test(s)) return true;
+  return /^[0-9a-fA-F:]{2,39}$/.test(s) && s.includes(':') && (s.match(/::/g)?.length ?? 0) <= 1;
+}

@@ -1,0 +1,55 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Keeps personal identity codes encrypted (AES-256-GCM, a fresh 96-bit IV each time) and findable through a
+ * keyed hash (HMAC-SHA-256 with a separate key), so that the database and its files never hold a hetu in plain
+ * text (DESIGN.md principle 6).
+ *
+ * Ciphertext layout: `version (1 byte) | iv (12) | tag (16) | ciphertext`.
+ *
+ * @example
+ * ```ts
+ * const vault = new HetuVault(randomKeys());
+ * const sealed = vault.encrypt('131052-308T');
+ * vault.decrypt(sealed); // '131052-308T'
+ * vault.lookup('131052-308T').equals(vault.lookup('131052-308T')); // true
+ * ```
+ */
+export interface Keys {
+  encryption: Buffer;
+  lookup: Buffer;
+}
+
+const VERSION = 1;
+
+export function randomKeys(): Keys {
+  return { encryption: randomBytes(32), lookup: randomBytes(32) };
+}
+
+export class HetuVault {
+  constructor(private readonly keys: Keys) {
+    if (keys.encryption.length !== 32 || keys.lookup.length !== 32) {
+      throw new Error('the encryption and lookup keys must each be 32 bytes');
+    }
+  }
+
+  encrypt(plain: string): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.encryption, iv);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+  }
+
+  decrypt(sealed: Buffer): string {
+    if (sealed[0] !== VERSION) throw new Error(`unknown ciphertext version ${sealed[0]}`);
+    const iv = sealed.subarray(1, 13);
+    const tag = sealed.subarray(13, 29);
+    const decipher = createDecipheriv('aes-256-gcm', this.keys.encryption, iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]).toString('utf8');
+  }
+
+  lookup(value: string): Buffer {
+    return createHmac('sha256', this.keys.lookup).update(value).digest();
+  }
+}

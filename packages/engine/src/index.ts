@@ -1,0 +1,17 @@
+export * from './context';
+export * from './crypto/keys';
+export * from './crypto/vault';
+export * from './organisations/contact-role-view';
+export * from './organisations/contact-roles';
+export * from './organisations/create-organisation';
+export * from './organisations/get-organisation';
+export type { OrganisationView } from './organisations/organisation-store';
+export * from './persons/create-person';
+export * from './persons/get-person';
+export * from './persons/list-persons';
+export * from './persons/load-demo-persons';
+export type { PersonView } from './persons/person-store';
+export * from './persons/reveal-hetu';
+export * from './persons/update-person';
+export * from './register/notice-versions';
+export * from './register/open-register';

@@ -1,0 +1,219 @@
+import {
+  type AddressValue,
+  emailKey,
+  LupausError,
+  maskHetu,
+  type ValidatedFields,
+  validateFields,
+} from '@lupaus/core';
+import {
+  type AddressRow,
+  type Executor,
+  findPersonRow,
+  listContactRolesOfPerson,
+  listProvenance,
+  loadContactPoints,
+  type PersonRow,
+  replaceAddresses,
+  replaceEmails,
+  replacePhones,
+} from '@lupaus/db';
+import type { Actor, Register } from '../context';
+import { type ContactRoleView, toContactRoleView } from '../organisations/contact-role-view';
+import { readableFields } from '../policy/field-access';
+
+/** Person fields with their own columns; every other declared field lives in `attributes`. */
+const COLUMN_FIELDS = ['first_name', 'last_name', 'nickname', 'customer_number'] as const;
+const LIST_FIELDS = ['email', 'phone', 'address'] as const;
+
+export interface PersonView {
+  id: string;
+  /** The fields the actor may read; a hetu is masked (reveal it with `revealHetu`). */
+  fields: Record<string, unknown>;
+  provenance: Record<string, { source: string; savedAt: string; savedBy: string }>;
+  contactRoles: ContactRoleView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Validates person fields against the catalogue; throws with every problem named (R1.5). */
+export function validatePersonFields(
+  reg: Register,
+  fields: Record<string, unknown>,
+  opts: { creating: boolean },
+): ValidatedFields {
+  const v = validateFields(reg.catalogue, 'person', fields, { requireRequired: opts.creating });
+  if (v.problems.length > 0) {
+    throw new LupausError(
+      v.undeclared.length > 0 ? 'FIELD_NOT_DECLARED' : 'VALIDATION_FAILED',
+      {},
+      v.problems,
+    );
+  }
+  return v;
+}
+
+export function searchNameOf(first: string | null, last: string | null, nickname: string | null): string {
+  return [first, last, nickname]
+    .filter((x): x is string => !!x)
+    .join(' ')
+    .toLowerCase();
+}
+
+/** Splits validated values into column, list and attribute updates. */
+export function planPersonWrite(reg: Register, values: Record<string, unknown>, current?: PersonRow) {
+  const columns: Record<string, unknown> = {};
+  const attributes: Record<string, unknown> = { ...((current?.attributes as Record<string, unknown>) ?? {}) };
+  const lists: Partial<Record<(typeof LIST_FIELDS)[number], unknown[]>> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if ((COLUMN_FIELDS as readonly string[]).includes(name)) columns[name] = value;
+    else if (name === 'hetu') {
+      columns.hetu_cipher = value === null ? null : reg.vault.encrypt(value as string);
+      columns.hetu_lookup = value === null ? null : reg.vault.lookup(value as string);
+    } else if ((LIST_FIELDS as readonly string[]).includes(name)) {
+      lists[name as (typeof LIST_FIELDS)[number]] = value === null ? [] : (value as unknown[]);
+    } else if (value === null) delete attributes[name];
+    else attributes[name] = value;
+  }
+  const pick = (k: 'first_name' | 'last_name' | 'nickname') =>
+    (k in columns ? (columns[k] as string | null) : (current?.[k] ?? null)) ?? null;
+  columns.search_name = searchNameOf(pick('first_name'), pick('last_name'), pick('nickname'));
+  return { columns, attributes, lists };
+}
+
+/** Refuses a hetu or customer number that another person already has (without echoing the value). */
+export async function assertUnique(
+  tx: Executor,
+  columns: Record<string, unknown>,
+  selfId: string | undefined,
+): Promise<void> {
+  const problems: { at: string; message: string }[] = [];
+  if (columns.hetu_lookup) {
+    const other = await tx
+      .selectFrom('persons')
+      .select('id')
+      .where('hetu_lookup', '=', columns.hetu_lookup as Buffer)
+      .executeTakeFirst();
+    if (other && other.id !== selfId) {
+      problems.push({
+        at: 'fields.hetu',
+        message: `another person (${other.id}) has this personal identity code`,
+      });
+    }
+  }
+  if (typeof columns.customer_number === 'string') {
+    const other = await tx
+      .selectFrom('persons')
+      .select('id')
+      .where('customer_number', '=', columns.customer_number)
+      .executeTakeFirst();
+    if (other && other.id !== selfId) {
+      problems.push({
+        at: 'fields.customer_number',
+        message: `another person (${other.id}) has this customer number`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new LupausError('CONFLICT', {}, problems);
+}
+
+export async function writeLists(
+  tx: Executor,
+  personId: string,
+  lists: Partial<Record<'email' | 'phone' | 'address', unknown[]>>,
+): Promise<void> {
+  if (lists.email) {
+    await replaceEmails(
+      tx,
+      personId,
+      (lists.email as string[]).map((value) => ({ value, key: emailKey(value) })),
+    );
+  }
+  if (lists.phone) await replacePhones(tx, personId, lists.phone as string[]);
+  if (lists.address) {
+    await replaceAddresses(
+      tx,
+      personId,
+      (lists.address as AddressValue[]).map(
+        (a): AddressRow => ({
+          street: a.street ?? null,
+          po_box: a.poBox ?? null,
+          postal_code: a.postalCode ?? null,
+          city: a.city ?? null,
+          country: a.country,
+        }),
+      ),
+    );
+  }
+}
+
+export async function requirePersonRow(tx: Executor, id: string): Promise<PersonRow> {
+  const row = await findPersonRow(tx, id);
+  if (!row) throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no person ${id}` }]);
+  return row;
+}
+
+/** Builds what the actor may see of a person: readable fields only, the hetu masked. */
+export async function personView(
+  tx: Executor,
+  reg: Register,
+  actor: Actor,
+  row: PersonRow,
+): Promise<PersonView> {
+  const readable = readableFields(reg, actor, 'person');
+  const points = await loadContactPoints(tx, row.id);
+  const attributes = (row.attributes as Record<string, unknown>) ?? {};
+  const fields: Record<string, unknown> = {};
+  for (const f of readable) {
+    let value: unknown;
+    switch (f.id) {
+      case 'first_name':
+      case 'last_name':
+      case 'nickname':
+      case 'customer_number':
+        value = row[f.id];
+        break;
+      case 'hetu':
+        value = row.hetu_cipher ? maskHetu(reg.vault.decrypt(Buffer.from(row.hetu_cipher))) : null;
+        break;
+      case 'email':
+        value = points.emails;
+        break;
+      case 'phone':
+        value = points.phones;
+        break;
+      case 'address':
+        value = points.addresses.map((a) => ({
+          ...(a.street ? { street: a.street } : {}),
+          ...(a.po_box ? { poBox: a.po_box } : {}),
+          ...(a.postal_code ? { postalCode: a.postal_code } : {}),
+          ...(a.city ? { city: a.city } : {}),
+          country: a.country,
+        }));
+        break;
+      default:
+        value = attributes[f.id];
+    }
+    if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    fields[f.id] = value;
+  }
+  const readableIds = new Set(readable.map((f) => f.id));
+  const provenance: PersonView['provenance'] = {};
+  for (const p of await listProvenance(tx, 'person', row.id)) {
+    if (!readableIds.has(p.field)) continue;
+    provenance[p.field] = {
+      source: p.source,
+      savedAt: new Date(p.saved_at).toISOString(),
+      savedBy: p.saved_by,
+    };
+  }
+  const roles = await listContactRolesOfPerson(tx, row.id);
+  return {
+    id: row.id,
+    fields,
+    provenance,
+    contactRoles: roles.map((r) => toContactRoleView(r, reg.clock.now())),
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
