@@ -1,0 +1,183 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  type Backend,
+  type BackendResult,
+  benchPersons,
+  type Measurement,
+  postgresUnreachable,
+} from './persons';
+
+/**
+ * The benchmark run behind `npm run bench` (entry: run.ts): options, the machine's description, the table and
+ * the results file `bench/results/<timestamp>.json`.
+ *
+ * @example
+ * ```ts
+ * const { report, file } = await run(parseOptions(['--persons', '500']) as RunOptions);
+ * ```
+ */
+export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+export const DEFAULT_DATABASE_URL = 'postgres://127.0.0.1:5432/postgres';
+
+export interface RunOptions {
+  persons: number;
+  searches: number;
+  backends: Backend[];
+  databaseUrl: string;
+  seed: number;
+  out: string | null;
+}
+
+export const USAGE = `usage: npm run bench -- [--persons N] [--searches M] [--backend pglite|postgres|both]
+                        [--database-url URL] [--seed S] [--no-write]
+  --persons N       persons to insert (default 2000)
+  --searches M      searches of each kind: name prefix, email, phone, hetu (default 500)
+  --backend B       pglite, postgres or both (default both; postgres is skipped when unreachable)
+  --database-url    the PostgreSQL server; a fresh database is created on it for each run and dropped after
+                    (default $LUPAUS_BENCH_DATABASE_URL, $LUPAUS_TEST_DATABASE_URL or ${DEFAULT_DATABASE_URL})
+  --no-write        print only; write no results file`;
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`--${name} must be a whole number of at least 1, not "${raw}"`);
+  return n;
+}
+
+export function parseOptions(argv: string[]): RunOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      persons: { type: 'string' },
+      searches: { type: 'string' },
+      backend: { type: 'string' },
+      'database-url': { type: 'string' },
+      seed: { type: 'string' },
+      'no-write': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const backend = values.backend ?? 'both';
+  if (!['pglite', 'postgres', 'both'].includes(backend)) {
+    throw new Error(`--backend must be pglite, postgres or both, not "${backend}"`);
+  }
+  return {
+    persons: positiveInt('persons', values.persons, 2000),
+    searches: positiveInt('searches', values.searches, 500),
+    backends: backend === 'both' ? ['pglite', 'postgres'] : [backend as Backend],
+    databaseUrl:
+      values['database-url'] ??
+      process.env.LUPAUS_BENCH_DATABASE_URL ??
+      process.env.LUPAUS_TEST_DATABASE_URL ??
+      DEFAULT_DATABASE_URL,
+    seed: positiveInt('seed', values.seed, 20240601),
+    out: values['no-write'] ? null : RESULTS_DIR,
+  };
+}
+
+export function describeMachine() {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    totalMemoryBytes: os.totalmem(),
+    totalMemory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+function formatNumber(n: number, unit: Measurement['unit']): string {
+  if (!Number.isFinite(n)) return '-';
+  return unit === 'ms' ? n.toFixed(2) : Math.round(n).toLocaleString('en-US');
+}
+
+/** The results as an aligned text table. */
+export function formatTable(measurements: Measurement[]): string {
+  const header = ['metric', 'backend', 'unit', 'use case', 'raw SQL', 'ratio'];
+  const rows = measurements.map((m) => [
+    m.metric,
+    m.backend,
+    m.unit,
+    formatNumber(m.value, m.unit),
+    formatNumber(m.raw, m.unit),
+    Number.isFinite(m.ratio) ? m.ratio.toFixed(2) : '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const numeric = new Set([3, 4, 5]);
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+export async function run(opts: RunOptions, log: (line: string) => void = console.log) {
+  const startedAt = new Date();
+  const machine = describeMachine();
+  log(`Lupaus benchmark: ${opts.persons} persons, ${opts.searches} searches of each kind`);
+  log(
+    `${machine.cpu}, ${machine.cores} cores, ${machine.totalMemory}, ${machine.platform}, node ${machine.node}`,
+  );
+  const results: BackendResult[] = [];
+  const skipped: { backend: Backend; reason: string }[] = [];
+  for (const backend of opts.backends) {
+    if (backend === 'postgres') {
+      const reason = await postgresUnreachable(opts.databaseUrl);
+      if (reason) {
+        log(
+          `postgres: skipped, no server at ${redactUrl(opts.databaseUrl)} (${reason}); pass --database-url`,
+        );
+        skipped.push({ backend, reason });
+        continue;
+      }
+    }
+    results.push(
+      await benchPersons({
+        backend,
+        persons: opts.persons,
+        searches: opts.searches,
+        databaseUrl: backend === 'postgres' ? opts.databaseUrl : undefined,
+        seed: opts.seed,
+        log,
+      }),
+    );
+  }
+  const measurements = results.flatMap((r) => r.measurements);
+  log('');
+  log(formatTable(measurements));
+  log('');
+  log('ratio = use case / raw SQL: for persons/s below 1 means slower, for ms above 1 means slower.');
+  const report = {
+    startedAt: startedAt.toISOString(),
+    seconds: (Date.now() - startedAt.getTime()) / 1000,
+    machine,
+    options: { persons: opts.persons, searches: opts.searches, backends: opts.backends, seed: opts.seed },
+    skipped,
+    measurements,
+    results,
+  };
+  let file: string | null = null;
+  if (opts.out) {
+    mkdirSync(opts.out, { recursive: true });
+    file = join(opts.out, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    log(`written ${relative(process.cwd(), file)}`);
+  }
+  return { report, file };
+}
