@@ -9,7 +9,12 @@ export default defineConfig({
     projects: [
       { test: { name: 'core', include: ['packages/core/**/*.test.ts'] } },
       {
-        test: { name: 'db', include: ['packages/db/**/*.test.ts', 'packages/engine/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: {
+          name: 'db',
+          include: ['packages/db/**/*.test.ts', 'packages/engine/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         test: {

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiOnlyApp } from './app';
+import { openApiText } from './openapi';
+import { OPENAPI_PATH } from './scripts/paths';
+import { type TestApp, testApp } from './test-app';
+
+describe('the OpenAPI description (R7.3)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('R7.3 docs/openapi.json is what the app generates (run packages/api/src/scripts/emit-openapi.ts)', async () => {
+    const app = await openApiOnlyApp();
+    try {
+      expect(readFileSync(OPENAPI_PATH, 'utf8')).toBe(openApiText(app));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('R7.3 GET /openapi.json serves the same description, listing every route under /api/v1', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc).toEqual(JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')));
+    expect(doc.openapi).toBe('3.1.0');
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(
+      [
+        'GET /api/v1/register',
+        'GET /api/v1/catalogue',
+        'GET /api/v1/notice',
+        'GET /api/v1/notice/versions',
+        'GET /api/v1/ropa',
+        'POST /api/v1/persons',
+        'GET /api/v1/persons',
+        'POST /api/v1/persons/search',
+        'GET /api/v1/persons/{id}',
+        'PATCH /api/v1/persons/{id}',
+        'POST /api/v1/persons/{id}/reveal-hetu',
+        'GET /api/v1/persons/{id}/provenance',
+        'POST /api/v1/organisations',
+        'GET /api/v1/organisations',
+        'GET /api/v1/organisations/{id}',
+        'PATCH /api/v1/organisations/{id}',
+        'POST /api/v1/organisations/{id}/contacts',
+        'POST /api/v1/contact-roles/{id}/end',
+      ].sort(),
+    );
+  });
+
+  it('R7.3 a document route answers Markdown or HTML, and its errors are JSON', () => {
+    const doc = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')) as {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content: Record<string, unknown> }> }>
+      >;
+    };
+    const notice = doc.paths['/api/v1/notice']!.get!;
+    expect(Object.keys(notice.responses['200']!.content).sort()).toEqual([
+      'text/html; charset=utf-8',
+      'text/markdown; charset=utf-8',
+    ]);
+    expect(Object.keys(notice.responses['404']!.content)).toEqual(['application/json']);
+  });
+});

@@ -1,0 +1,88 @@
+import { buildApp } from '@lupaus/api';
+import { loadDemoPersons, openRegister } from '@lupaus/engine';
+import { type Command, InvalidArgumentError } from 'commander';
+import { CLI_OPERATOR, databaseUrl, dataDirOf, isInitialised, print } from '../context';
+import { DEFAULT_EXAMPLE, init } from './init';
+
+/**
+ * `lupaus serve [--port N] [--host H] [--dir DIR]`: serves the HTTP API of the register in the data directory
+ * (R7.3). Until accounts exist everyone who can reach it acts as the local operator, so it binds to 127.0.0.1
+ * unless told otherwise.
+ *
+ * `lupaus start`: the same, after creating a demo register (example 003-auntie with a few demo persons) when
+ * the data directory holds none.
+ */
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = '127.0.0.1';
+
+interface ServeOpts {
+  port: number;
+  host: string;
+  dir?: string;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is a number 0–65535');
+  return n;
+}
+
+function defaultPort(): number {
+  const env = process.env.PORT;
+  return env && /^\d+$/.test(env) ? Number(env) : DEFAULT_PORT;
+}
+
+export function serveCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the HTTP API of the register (binds to 127.0.0.1 by default)')
+    .option('--port <n>', 'the port (default $PORT or 3000; 0 picks a free one)', parsePort, defaultPort())
+    .option('--host <host>', 'the address to bind to', DEFAULT_HOST)
+    .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
+    .action(async (opts: ServeOpts) => {
+      await serve(opts);
+    });
+
+  program
+    .command('start')
+    .description(`serve the register, first creating a demo register (${DEFAULT_EXAMPLE}) if there is none`)
+    .option('--port <n>', 'the port (default $PORT or 3000; 0 picks a free one)', parsePort, defaultPort())
+    .option('--host <host>', 'the address to bind to', DEFAULT_HOST)
+    .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
+    .action(async (opts: ServeOpts) => {
+      const dataDir = dataDirOf(opts);
+      if (!isInitialised(dataDir)) {
+        await init(dataDir, { example: DEFAULT_EXAMPLE });
+        print(`created a demo register (${DEFAULT_EXAMPLE}) in ${dataDir}`);
+        await serve(opts, true);
+      } else {
+        await serve(opts);
+      }
+    });
+}
+
+async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
+  const url = databaseUrl();
+  const register = await openRegister({ dataDir: dataDirOf(opts), ...(url ? { databaseUrl: url } : {}) });
+  try {
+    if (withDemoPersons) {
+      const n = await loadDemoPersons(register, CLI_OPERATOR);
+      print(`added ${n} demo persons`);
+    }
+    const app = await buildApp({ register, actor: CLI_OPERATOR, logger: { level: 'warn' } });
+    const address = await app.listen({ port: opts.port, host: opts.host });
+    print(`Lupaus is serving ${register.definition.controller.name}: ${address}`);
+    print(`  API ${address}/api/v1/register, OpenAPI ${address}/openapi.json`);
+    const stop = async () => {
+      await app.close();
+      await register.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  } catch (e) {
+    await register.close();
+    throw e;
+  }
+}

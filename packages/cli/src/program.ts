@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { checkCommand } from './commands/check';
+import { noticeCommand, ropaCommand } from './commands/document';
+import { initCommand } from './commands/init';
+import { personCommand } from './commands/person';
+import { schemaCommand } from './commands/schema';
+import { serveCommand } from './commands/serve';
+import { reportError } from './context';
+
+/**
+ * `lupaus`: the command-line tool of a Lupaus register (R7.3). Exit codes: 0 done, 1 failed (the reason on
+ * stderr, each problem on its own line, never a stack trace), 2 used wrong.
+ */
+export function buildProgram(): Command {
+  const program = new Command('lupaus')
+    .description('A customer register that keeps every promise of its own privacy notice.')
+    .version('0.1.0', '-V, --version')
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  initCommand(program);
+  serveCommand(program);
+  checkCommand(program);
+  noticeCommand(program);
+  ropaCommand(program);
+  schemaCommand(program);
+  personCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    return reportError(e);
+  }
+}
