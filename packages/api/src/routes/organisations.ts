@@ -56,6 +56,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
         tags: ['organisations'],
         summary: 'List organisations, optionally those whose name or business id matches q',
         querystring: OrganisationQuery,
+        headers: PurposeHeaders,
         response: { 200: OrganisationPageOut, ...errorResponses },
       },
     },
@@ -65,6 +66,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
         ...(q !== undefined ? { q } : {}),
         ...(limit !== undefined ? { limit } : {}),
         ...(after !== undefined ? { after } : {}),
+        ...purposeOf(request.headers),
       });
     },
   );

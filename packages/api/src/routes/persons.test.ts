@@ -242,6 +242,21 @@ describe('the person routes', () => {
     expect(await ids({ email: 'nobody@example.fi' })).toEqual([]);
   });
 
+  it('R2.1 a bad paging cursor or a control character is a 422 naming where, never a 500', async () => {
+    const cursor = await get('/api/v1/persons?after=zzz');
+    expect(cursor.statusCode, cursor.body).toBe(422);
+    expect(errorOf(cursor).problems[0]?.at).toBe('after');
+    const nul = await post('/api/v1/persons', {
+      source: 'subject',
+      fields: { first_name: 'A\u0000', last_name: 'B' },
+    });
+    expect(nul.statusCode, nul.body).toBe(422);
+    expect(errorOf(nul).problems[0]?.at).toBe('fields.first_name');
+    const search = await post('/api/v1/persons/search', { q: 'a\u0000' });
+    expect(search.statusCode, search.body).toBe(422);
+    expect(errorOf(search).problems[0]?.at).toBe('q');
+  });
+
   it('R2.7 a search with no criteria is a 422', async () => {
     const res = await post('/api/v1/persons/search', {});
     expect(res.statusCode).toBe(422);

@@ -4,6 +4,7 @@ import type { ProblemDetail } from '../errors/catalogue';
 import { parseEmail } from '../validators/email';
 import { parseHetu } from '../validators/hetu';
 import { parsePhone } from '../validators/phone';
+import { findControlCharacter } from '../validators/text';
 import { parseYTunnus } from '../validators/ytunnus';
 
 /**
@@ -46,6 +47,10 @@ export function validateFields(
   const values: Record<string, unknown> = {};
   const problems: ProblemDetail[] = [];
   const undeclared: string[] = [];
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    problems.push({ at: prefix, message: 'fields must be an object of field names and values' });
+    return { values, problems, undeclared };
+  }
   for (const [name, raw] of Object.entries(input)) {
     const field = catalogue.field(holder, name);
     const at = `${prefix}.${name}`;
@@ -58,6 +63,11 @@ export function validateFields(
           .map((f) => f.id)
           .join(', ')}`,
       });
+      continue;
+    }
+    const control = findControlCharacter(raw, at);
+    if (control) {
+      problems.push(control);
       continue;
     }
     if (raw === null) {

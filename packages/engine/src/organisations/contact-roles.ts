@@ -1,9 +1,10 @@
-import { isIsoDate, LupausError } from '@lupaus/core';
+import { findControlCharacter, isIsoDate, LupausError } from '@lupaus/core';
 import { findContactRoleRow, upsertProvenance } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
+import { requireId } from '../policy/ids';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import { type ContactRoleView, toContactRoleView } from './contact-role-view';
 import { requireOrganisationRow } from './organisation-store';
@@ -44,7 +45,10 @@ export async function addContactRole(
       message: 'the register definition does not declare a title for contact roles',
     });
   }
-  if (input.title !== undefined && (input.title.trim() === '' || input.title.length > 200)) {
+  if (
+    input.title !== undefined &&
+    (input.title.trim() === '' || input.title.length > 200 || findControlCharacter(input.title, 'title'))
+  ) {
     problems.push({ at: 'title', message: 'a title is 1–200 characters' });
   }
   if (!isIsoDate(input.startsOn))
@@ -64,8 +68,8 @@ export async function addContactRole(
   const id = uuidv7();
   const now = reg.clock.now();
   return reg.db.transaction().execute(async (tx) => {
-    await requirePersonRow(tx, input.personId);
-    await requireOrganisationRow(tx, input.organisationId);
+    await requirePersonRow(tx, input.personId, 'personId');
+    await requireOrganisationRow(tx, input.organisationId, 'organisationId');
     await tx
       .insertInto('contact_roles')
       .values({
@@ -119,7 +123,7 @@ export async function endContactRole(
   }
   const now = reg.clock.now();
   return reg.db.transaction().execute(async (tx) => {
-    const row = await findContactRoleRow(tx, id);
+    const row = await findContactRoleRow(tx, requireId(id, 'contact role', 'id'));
     if (!row) throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no contact role ${id}` }]);
     if (input.endsOn < row.starts_on) {
       throw new LupausError('VALIDATION_FAILED', {}, [

@@ -1,7 +1,8 @@
-import { LupausError } from '@lupaus/core';
+import { findControlCharacter, LupausError, type ProblemDetail } from '@lupaus/core';
 import { listContactRolesOfOrganisation, listOrganisationRows } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { optionalCursor } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { type ContactRoleView, toContactRoleView } from './contact-role-view';
 import { type OrganisationView, organisationView, requireOrganisationRow } from './organisation-store';
@@ -31,23 +32,47 @@ export async function getOrganisation(
   });
 }
 
-/** Lists organisations, optionally filtered by name (prefix or similar) or business id. */
+/**
+ * Lists organisations, optionally filtered by name (prefix or similar) or business id. Organisation records
+ * may hold contact details, so each one shown is audited like a person shown in a list.
+ */
 export async function listOrganisations(
   reg: Register,
-  _actor: Actor,
-  opts: { q?: string | undefined; limit?: number | undefined; after?: string | undefined } = {},
+  actor: Actor,
+  opts: {
+    q?: string | undefined;
+    limit?: number | undefined;
+    after?: string | undefined;
+    purpose?: string | undefined;
+  } = {},
 ): Promise<{ items: OrganisationView[]; next: string | null }> {
+  const purpose = resolvePurpose(reg, opts.purpose);
   const limit = opts.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
-    throw new LupausError('VALIDATION_FAILED', {}, [{ at: 'limit', message: 'limit must be 1–200' }]);
+  const problems: ProblemDetail[] = [];
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+    problems.push({ at: 'limit', message: 'limit must be 1–200' });
+  const q = opts.q?.trim() || undefined;
+  if (q !== undefined) {
+    if (q.length > 200) problems.push({ at: 'q', message: 'a name to search is at most 200 characters' });
+    const control = findControlCharacter(q, 'q');
+    if (control) problems.push(control);
   }
-  const rows = await listOrganisationRows(reg.db, {
-    q: opts.q?.trim() || undefined,
-    limit,
-    after: opts.after,
+  if (problems.length > 0) throw new LupausError('VALIDATION_FAILED', {}, problems);
+  const after = optionalCursor(opts.after, 'organisation');
+  return reg.db.transaction().execute(async (tx) => {
+    const rows = await listOrganisationRows(tx, { q, limit, after });
+    for (const row of rows) {
+      await audit(tx, reg, actor, {
+        action: 'list',
+        entityType: 'organisation',
+        entityId: row.id,
+        personId: null,
+        purpose,
+      });
+    }
+    return {
+      items: rows.map(organisationView),
+      next: rows.length === limit ? rows[rows.length - 1]!.id : null,
+    };
   });
-  return {
-    items: rows.map(organisationView),
-    next: rows.length === limit ? rows[rows.length - 1]!.id : null,
-  };
 }

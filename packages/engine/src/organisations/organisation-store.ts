@@ -1,6 +1,7 @@
-import { LupausError, parseYTunnus, validateFields } from '@lupaus/core';
+import { findControlCharacter, LupausError, parseYTunnus, validateFields } from '@lupaus/core';
 import { type Executor, findOrganisationRow, type OrganisationRow } from '@lupaus/db';
 import type { Register } from '../context';
+import { requireId } from '../policy/ids';
 
 export interface OrganisationView {
   id: string;
@@ -28,7 +29,12 @@ export function validateOrganisationFields(reg: Register, input: Record<string, 
   const problems = [...v.problems];
   const values: Record<string, unknown> = { ...v.values };
   if ('name' in basic) {
-    if (typeof basic.name !== 'string' || basic.name.trim() === '' || basic.name.length > 300) {
+    if (
+      typeof basic.name !== 'string' ||
+      basic.name.trim() === '' ||
+      basic.name.length > 300 ||
+      findControlCharacter(basic.name, 'fields.name')
+    ) {
       problems.push({ at: 'fields.name', message: 'name must be text of 1–300 characters' });
     } else values.name = basic.name.trim();
   }
@@ -68,8 +74,8 @@ export async function assertBusinessIdFree(tx: Executor, businessId: unknown, se
   }
 }
 
-export async function requireOrganisationRow(tx: Executor, id: string): Promise<OrganisationRow> {
-  const row = await findOrganisationRow(tx, id);
+export async function requireOrganisationRow(tx: Executor, id: string, at = 'id'): Promise<OrganisationRow> {
+  const row = await findOrganisationRow(tx, requireId(id, 'organisation', at));
   if (!row) throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no organisation ${id}` }]);
   return row;
 }

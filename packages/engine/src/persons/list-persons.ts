@@ -1,8 +1,17 @@
-import { emailKey, LupausError, type ProblemDetail, parseEmail, parseHetu, parsePhone } from '@lupaus/core';
+import {
+  emailKey,
+  findControlCharacter,
+  LupausError,
+  type ProblemDetail,
+  parseEmail,
+  parseHetu,
+  parsePhone,
+} from '@lupaus/core';
 import { type Executor, listPersonSummaries, type PersonSummaryRow, searchPersonSummaries } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { readableFields } from '../policy/field-access';
+import { optionalCursor } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 
 export interface PersonSummary {
@@ -69,7 +78,7 @@ export async function listPersons(
   const purpose = resolvePurpose(reg, opts.purpose);
   const limit = clampLimit(opts.limit, 50);
   return reg.db.transaction().execute(async (tx) => {
-    const rows = await listPersonSummaries(tx, { limit, after: opts.after });
+    const rows = await listPersonSummaries(tx, { limit, after: optionalCursor(opts.after, 'person') });
     await auditShown(tx, reg, actor, 'list', purpose, rows, {});
     return {
       items: summarise(reg, actor, rows),
@@ -105,8 +114,10 @@ export async function searchPersons(
   const search: Parameters<typeof searchPersonSummaries>[1] = { limit };
   if (input.q !== undefined) {
     const q = input.q.trim().toLowerCase();
+    const control = findControlCharacter(q, 'q');
     if (q.length === 0 || q.length > 200)
       problems.push({ at: 'q', message: 'a name to search is 1–200 characters' });
+    else if (control) problems.push(control);
     else search.name = q;
   }
   if (input.email !== undefined) {
@@ -121,7 +132,9 @@ export async function searchPersons(
   }
   if (input.customerNumber !== undefined) {
     const c = input.customerNumber.trim();
-    if (c.length === 0 || c.length > 100)
+    const control = findControlCharacter(c, 'customerNumber');
+    if (control) problems.push(control);
+    else if (c.length === 0 || c.length > 100)
       problems.push({ at: 'customerNumber', message: 'a customer number is 1–100 characters' });
     else search.customerNumber = c;
   }

@@ -21,6 +21,7 @@ import {
 import type { Actor, Register } from '../context';
 import { type ContactRoleView, toContactRoleView } from '../organisations/contact-role-view';
 import { readableFields } from '../policy/field-access';
+import { requireId } from '../policy/ids';
 
 /** Person fields with their own columns; every other declared field lives in `attributes`. */
 const COLUMN_FIELDS = ['first_name', 'last_name', 'nickname', 'customer_number'] as const;
@@ -147,8 +148,8 @@ export async function writeLists(
   }
 }
 
-export async function requirePersonRow(tx: Executor, id: string): Promise<PersonRow> {
-  const row = await findPersonRow(tx, id);
+export async function requirePersonRow(tx: Executor, id: string, at = 'id'): Promise<PersonRow> {
+  const row = await findPersonRow(tx, requireId(id, 'person', at));
   if (!row) throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no person ${id}` }]);
   return row;
 }

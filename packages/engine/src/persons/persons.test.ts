@@ -233,6 +233,45 @@ describe('persons (003-auntie)', () => {
     expect(JSON.stringify(rows)).not.toMatch(/Salla|Uniikki/);
   });
 
+  it('R2.1 a mistyped id, a bad cursor or a control character gets a clear error and writes nothing', async () => {
+    const count = async () =>
+      Number(
+        (
+          await reg.db
+            .selectFrom('persons')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const bad = await rejection(getPerson(reg, TEST_ADMIN, 'abc'));
+    expect(bad).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      problems: [{ at: 'id', message: expect.stringContaining('"abc"') }],
+    });
+    expect(
+      (await rejection(updatePerson(reg, TEST_ADMIN, 'x', { source: 'subject', fields: {} }))).problems[0]
+        ?.at,
+    ).toBe('id');
+    expect((await rejection(listPersons(reg, TEST_ADMIN, { after: 'zzz' }))).problems[0]?.at).toBe('after');
+    const nul = await rejection(
+      createPerson(reg, TEST_ADMIN, {
+        source: 'subject',
+        fields: { first_name: 'Ma\u0000ija', last_name: 'V' },
+      }),
+    );
+    expect(nul.problems[0]).toMatchObject({
+      at: 'fields.first_name',
+      message: expect.stringContaining('U+0000'),
+    });
+    expect((await rejection(searchPersons(reg, TEST_ADMIN, { q: 'a\u0000' }))).problems[0]?.at).toBe('q');
+    const notObject = await rejection(
+      createPerson(reg, TEST_ADMIN, { source: 'subject', fields: null as never }),
+    );
+    expect(notObject.problems[0]?.at).toBe('fields');
+    expect(await count()).toBe(before);
+  });
+
   it('R2.1 lists persons page by page', async () => {
     const first = await listPersons(reg, TEST_ADMIN, { limit: 2 });
     expect(first.items).toHaveLength(2);

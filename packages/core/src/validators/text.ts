@@ -1,0 +1,46 @@
+/**
+ * Plain text that the register may store: no NUL and no other control character except tab, line feed and
+ * carriage return. PostgreSQL refuses NUL outright, and the others are never meant in a name or a note; either
+ * way the writer gets a clear error instead of a database failure.
+ *
+ * @example
+ * ```ts
+ * controlCharacterIn('Maija'); // undefined
+ * controlCharacterIn('Ma\u0000ija'); // 'U+0000 at position 3'
+ * ```
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+export function controlCharacterIn(s: string): string | undefined {
+  const m = CONTROL.exec(s);
+  if (!m) return undefined;
+  return `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${m.index + 1}`;
+}
+
+/** The first string anywhere inside `value` (objects and lists included) that holds a control character. */
+export function findControlCharacter(
+  value: unknown,
+  at: string,
+): { at: string; message: string } | undefined {
+  if (typeof value === 'string') {
+    const where = controlCharacterIn(value);
+    return where
+      ? { at, message: `the text holds a control character (${where}), which cannot be stored` }
+      : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = findControlCharacter(value[i], `${at}[${i}]`);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const p = findControlCharacter(v, `${at}.${k}`);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
