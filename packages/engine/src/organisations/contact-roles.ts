@@ -1,7 +1,8 @@
 import { findControlCharacter, isIsoDate, LupausError } from '@lupaus/core';
-import { findContactRoleRow, upsertProvenance } from '@lupaus/db';
+import { findContactRoleRow } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
+import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
 import { requireId } from '../policy/ids';
@@ -86,21 +87,17 @@ export async function addContactRole(
         updated_by: actor.id,
       })
       .execute();
-    await upsertProvenance(tx, {
-      entityType: 'contact_role',
-      entityId: id,
-      personId: input.personId,
-      fields: ['organisation', ...(input.title !== undefined ? ['title'] : [])],
-      source,
-      savedAt: now,
-      savedBy: actor.id,
-    });
-    await audit(tx, reg, actor, {
+    await recordWrite(tx, reg, actor, {
       action: 'create',
       entityType: 'contact_role',
       entityId: id,
       personId: input.personId,
       purpose,
+      source,
+      values: {
+        organisation: input.organisationId,
+        ...(input.title !== undefined ? { title: input.title } : {}),
+      },
       details: { organisationId: input.organisationId },
     });
     const row = await findContactRoleRow(tx, id);

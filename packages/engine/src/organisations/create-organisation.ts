@@ -1,6 +1,5 @@
-import { upsertProvenance } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
-import { audit } from '../audit/audit';
+import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
 import type { PersonWriteInput } from '../persons/create-person';
 import { requireSource, resolvePurpose } from '../policy/purpose';
@@ -41,23 +40,14 @@ export async function createOrganisation(
         updated_by: actor.id,
       })
       .execute();
-    const saved = Object.keys(values).filter((k) => values[k] !== null);
-    await upsertProvenance(tx, {
-      entityType: 'organisation',
-      entityId: id,
-      personId: null,
-      fields: saved,
-      source,
-      savedAt: now,
-      savedBy: actor.id,
-    });
-    await audit(tx, reg, actor, {
+    await recordWrite(tx, reg, actor, {
       action: 'create',
       entityType: 'organisation',
       entityId: id,
       personId: null,
       purpose,
-      details: { fields: saved, source },
+      source,
+      values,
     });
     return organisationView(await requireOrganisationRow(tx, id));
   });
@@ -89,23 +79,14 @@ export async function updateOrganisation(
       })
       .where('id', '=', id)
       .execute();
-    const saved = Object.keys(values).filter((k) => values[k] !== null);
-    await upsertProvenance(tx, {
-      entityType: 'organisation',
-      entityId: id,
-      personId: null,
-      fields: saved,
-      source,
-      savedAt: now,
-      savedBy: actor.id,
-    });
-    await audit(tx, reg, actor, {
+    await recordWrite(tx, reg, actor, {
       action: 'update',
       entityType: 'organisation',
       entityId: id,
       personId: null,
       purpose,
-      details: { fields: Object.keys(values), source },
+      source,
+      values,
     });
     return organisationView(await requireOrganisationRow(tx, id));
   });

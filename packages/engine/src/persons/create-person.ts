@@ -1,6 +1,5 @@
-import { upsertProvenance } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
-import { audit } from '../audit/audit';
+import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import {
@@ -65,23 +64,14 @@ export async function createPerson(
       })
       .execute();
     await writeLists(tx, id, lists);
-    const saved = Object.keys(values).filter((k) => values[k] !== null);
-    await upsertProvenance(tx, {
-      entityType: 'person',
-      entityId: id,
-      personId: id,
-      fields: saved,
-      source,
-      savedAt: now,
-      savedBy: actor.id,
-    });
-    await audit(tx, reg, actor, {
+    await recordWrite(tx, reg, actor, {
       action: 'create',
       entityType: 'person',
       entityId: id,
       personId: id,
       purpose,
-      details: { fields: saved, source },
+      source,
+      values,
     });
     const row = await tx.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     return personView(tx, reg, actor, row);

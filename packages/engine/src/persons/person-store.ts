@@ -1,5 +1,6 @@
 import {
   type AddressValue,
+  CORE_FIELDS,
   emailKey,
   LupausError,
   maskHetu,
@@ -23,9 +24,17 @@ import { type ContactRoleView, toContactRoleView } from '../organisations/contac
 import { readableFields } from '../policy/field-access';
 import { requireId } from '../policy/ids';
 
-/** Person fields with their own columns; every other declared field lives in `attributes`. */
-const COLUMN_FIELDS = ['first_name', 'last_name', 'nickname', 'customer_number'] as const;
-const LIST_FIELDS = ['email', 'phone', 'address'] as const;
+/**
+ * Where each person field is kept, from the core fields of the catalogue: a single-valued core field has its
+ * own column (the hetu its cipher and lookup columns), a multiple-valued one its own table (emails, phones,
+ * addresses); every other declared field lives in `attributes`.
+ */
+const CORE_PERSON = Object.entries(CORE_FIELDS.person ?? {});
+const COLUMN_FIELDS = new Set(
+  CORE_PERSON.filter(([, f]) => !f.multiple && f.type !== 'hetu').map(([id]) => id),
+);
+type ListField = 'email' | 'phone' | 'address';
+const LIST_FIELDS = new Set(CORE_PERSON.filter(([, f]) => f.multiple).map(([id]) => id as ListField));
 
 export interface PersonView {
   id: string;
@@ -65,14 +74,14 @@ export function searchNameOf(first: string | null, last: string | null, nickname
 export function planPersonWrite(reg: Register, values: Record<string, unknown>, current?: PersonRow) {
   const columns: Record<string, unknown> = {};
   const attributes: Record<string, unknown> = { ...((current?.attributes as Record<string, unknown>) ?? {}) };
-  const lists: Partial<Record<(typeof LIST_FIELDS)[number], unknown[]>> = {};
+  const lists: Partial<Record<ListField, unknown[]>> = {};
   for (const [name, value] of Object.entries(values)) {
-    if ((COLUMN_FIELDS as readonly string[]).includes(name)) columns[name] = value;
+    if (COLUMN_FIELDS.has(name)) columns[name] = value;
     else if (name === 'hetu') {
       columns.hetu_cipher = value === null ? null : reg.vault.encrypt(value as string);
       columns.hetu_lookup = value === null ? null : reg.vault.lookup(value as string);
-    } else if ((LIST_FIELDS as readonly string[]).includes(name)) {
-      lists[name as (typeof LIST_FIELDS)[number]] = value === null ? [] : (value as unknown[]);
+    } else if (LIST_FIELDS.has(name as ListField)) {
+      lists[name as ListField] = value === null ? [] : (value as unknown[]);
     } else if (value === null) delete attributes[name];
     else attributes[name] = value;
   }

@@ -1,5 +1,5 @@
-import { deleteProvenance, type PersonUpdate, upsertProvenance } from '@lupaus/db';
-import { audit } from '../audit/audit';
+import type { PersonUpdate } from '@lupaus/db';
+import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import type { PersonWriteInput } from './create-person';
@@ -42,25 +42,14 @@ export async function updatePerson(
       .where('id', '=', id)
       .execute();
     await writeLists(tx, id, lists);
-    const saved = Object.keys(values).filter((k) => values[k] !== null);
-    const removed = Object.keys(values).filter((k) => values[k] === null);
-    await upsertProvenance(tx, {
-      entityType: 'person',
-      entityId: id,
-      personId: id,
-      fields: saved,
-      source,
-      savedAt: now,
-      savedBy: actor.id,
-    });
-    await deleteProvenance(tx, 'person', id, removed);
-    await audit(tx, reg, actor, {
+    await recordWrite(tx, reg, actor, {
       action: 'update',
       entityType: 'person',
       entityId: id,
       personId: id,
       purpose,
-      details: { fields: saved, removed, source },
+      source,
+      values,
     });
     const row = await requirePersonRow(tx, id);
     return personView(tx, reg, actor, row);
