@@ -143,7 +143,7 @@ describe('the organisation and contact-role routes', () => {
     expect((await get(`/api/v1/organisations/${unknown}`)).statusCode).toBe(404);
   });
 
-  it('R1.5 a register that declares no organisation contact details nor contact roles refuses them', async () => {
+  it('R1.5 a register that declares no organisations nor contact roles refuses them, even a name', async () => {
     const other = await testApp('003-auntie');
     try {
       const inject = (url: string, payload: Json) => other.app.inject({ method: 'POST', url, payload });
@@ -159,9 +159,11 @@ describe('the organisation and contact-role routes', () => {
       expect(withEmail.statusCode).toBe(422);
       expect(errorOf(withEmail).code).toBe('FIELD_NOT_DECLARED');
       expect(errorOf(withEmail).message).toContain('email');
+      // 003 keeps no organisations at all: even a name is refused, because the definition does not declare it.
       const o = await inject('/api/v1/organisations', { source: 'subject', fields: { name: 'C Oy' } });
-      expect(o.statusCode, o.body).toBe(201);
-      const role = await inject(`/api/v1/organisations/${o.json().id}/contacts`, {
+      expect(o.statusCode, o.body).toBe(422);
+      expect(errorOf(o)).toMatchObject({ code: 'FIELD_NOT_DECLARED', problems: [{ at: 'fields.name' }] });
+      const role = await inject('/api/v1/organisations/01a2019d-0000-7000-8000-000000000000/contacts', {
         personId: p.json().id,
         startsOn: '2024-01-01',
         source: 'subject',

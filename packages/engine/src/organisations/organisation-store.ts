@@ -1,4 +1,4 @@
-import { findControlCharacter, LupausError, parseYTunnus, validateFields } from '@lupaus/core';
+import { LupausError, validateFields } from '@lupaus/core';
 import { type Executor, findOrganisationRow, type OrganisationRow } from '@lupaus/db';
 import type { Register } from '../context';
 import { requireId } from '../policy/ids';
@@ -11,45 +11,25 @@ export interface OrganisationView {
 }
 
 /**
- * An organisation's name and business id are not personal data and every register may keep them; any other
- * field (contact details ...) must be declared in a category with holder `organisation` (R1.5).
+ * Validates organisation fields against the catalogue like any other write (R1.5): a register keeps
+ * organisations only if its definition declares a category with holder `organisation` and a `name` field, and
+ * only the fields it declares there (business id, contact details ...).
  */
-const ALWAYS_ALLOWED = new Set(['name', 'business_id']);
-
 export function validateOrganisationFields(reg: Register, input: Record<string, unknown>, creating: boolean) {
-  const declaredOrBasic = { ...input };
-  const basic: Record<string, unknown> = {};
-  for (const k of ALWAYS_ALLOWED) {
-    if (k in declaredOrBasic && !reg.catalogue.field('organisation', k)) {
-      basic[k] = declaredOrBasic[k];
-      delete declaredOrBasic[k];
-    }
-  }
-  const v = validateFields(reg.catalogue, 'organisation', declaredOrBasic);
+  const v = validateFields(reg.catalogue, 'organisation', input);
   const problems = [...v.problems];
-  const values: Record<string, unknown> = { ...v.values };
-  if ('name' in basic) {
-    if (
-      typeof basic.name !== 'string' ||
-      basic.name.trim() === '' ||
-      basic.name.length > 300 ||
-      findControlCharacter(basic.name, 'fields.name')
-    ) {
-      problems.push({ at: 'fields.name', message: 'name must be text of 1–300 characters' });
-    } else values.name = basic.name.trim();
+  if (!reg.catalogue.field('organisation', 'name')) {
+    // Every undeclared field is named above; then why none can be: the register keeps no organisations.
+    throw new LupausError('FIELD_NOT_DECLARED', {}, [
+      ...problems.filter((p) => p.at !== 'fields.name'),
+      {
+        at: 'fields.name',
+        message:
+          'this register does not keep organisations: its definition declares no category with holder organisation and a name field',
+      },
+    ]);
   }
-  if ('business_id' in basic) {
-    const raw = basic.business_id;
-    if (raw === null) values.business_id = null;
-    else {
-      const r =
-        typeof raw === 'string'
-          ? parseYTunnus(raw)
-          : { ok: false as const, reason: 'business_id must be text' };
-      if (r.ok) values.business_id = r.value;
-      else problems.push({ at: 'fields.business_id', message: r.reason });
-    }
-  }
+  const values = v.values;
   if (creating && typeof values.name !== 'string')
     problems.push({ at: 'fields.name', message: 'an organisation needs a name' });
   if (!creating && values.name === null)
