@@ -21,3 +21,21 @@ export async function audit(
 ): Promise<void> {
   await insertAudit(tx, [{ at: reg.clock.now(), actor: actor.id, ...entry }]);
 }
+
+/**
+ * Records that a list or search showed several records: one audit row per record (so that "who has looked at
+ * my data" finds list views too), written in one statement.
+ */
+export async function auditEach(
+  tx: Executor,
+  reg: Register,
+  actor: Actor,
+  entry: { action: string; entityType: string; purpose: string; details?: Record<string, unknown> },
+  shown: { entityId: string; personId: string | null }[],
+): Promise<void> {
+  const at = reg.clock.now();
+  await insertAudit(
+    tx,
+    shown.map((s) => ({ at, actor: actor.id, ...entry, entityId: s.entityId, personId: s.personId })),
+  );
+}

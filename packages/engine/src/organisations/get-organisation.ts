@@ -1,6 +1,6 @@
 import { findControlCharacter, LupausError, type ProblemDetail } from '@lupaus/core';
 import { listContactRolesOfOrganisation, listOrganisationRows } from '@lupaus/db';
-import { audit } from '../audit/audit';
+import { audit, auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { optionalCursor } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
@@ -61,15 +61,13 @@ export async function listOrganisations(
   const after = optionalCursor(opts.after, 'organisation');
   return reg.db.transaction().execute(async (tx) => {
     const rows = await listOrganisationRows(tx, { q, limit, after });
-    for (const row of rows) {
-      await audit(tx, reg, actor, {
-        action: 'list',
-        entityType: 'organisation',
-        entityId: row.id,
-        personId: null,
-        purpose,
-      });
-    }
+    await auditEach(
+      tx,
+      reg,
+      actor,
+      { action: 'list', entityType: 'organisation', purpose },
+      rows.map((row) => ({ entityId: row.id, personId: null })),
+    );
     return {
       items: rows.map(organisationView),
       next: rows.length === limit ? rows[rows.length - 1]!.id : null,

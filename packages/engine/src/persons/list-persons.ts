@@ -8,7 +8,7 @@ import {
   parsePhone,
 } from '@lupaus/core';
 import { type Executor, listPersonSummaries, type PersonSummaryRow, searchPersonSummaries } from '@lupaus/db';
-import { audit } from '../audit/audit';
+import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { readableFields } from '../policy/field-access';
 import { optionalCursor } from '../policy/ids';
@@ -47,16 +47,13 @@ async function auditShown(
   rows: PersonSummaryRow[],
   details: Record<string, unknown>,
 ) {
-  for (const r of rows) {
-    await audit(tx, reg, actor, {
-      action,
-      entityType: 'person',
-      entityId: r.id,
-      personId: r.id,
-      purpose,
-      details,
-    });
-  }
+  await auditEach(
+    tx,
+    reg,
+    actor,
+    { action, entityType: 'person', purpose, details },
+    rows.map((r) => ({ entityId: r.id, personId: r.id })),
+  );
 }
 
 function clampLimit(limit: number | undefined, fallback: number): number {

@@ -31,7 +31,7 @@ function scan(dir: string, needle: Buffer): string[] {
 
 // These run on PGlite in a data directory: what is on disk is the point.
 describe('a register in a data directory', () => {
-  it('lists the four seed examples', () => {
+  it('R1.3 init offers the four seed registers as examples', () => {
     expect(listExamples()).toEqual([
       '001-vitec-katrina',
       '002-vastuu-group',
@@ -99,7 +99,7 @@ describe('a register in a data directory', () => {
     expect((e as LupausError).problems[0]?.at).toMatch(/register\.yaml:\d+:\d+$/);
   });
 
-  it('refuses to initialise over an existing register', async () => {
+  it('R7.3 init refuses to initialise over an existing register', async () => {
     const dir = tempDir();
     await initRegister({ dataDir: dir, example: '002-vastuu-group' });
     await expect(initRegister({ dataDir: dir, example: '002-vastuu-group' })).rejects.toMatchObject({
