@@ -21,7 +21,10 @@ import {
  * ```
  */
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
-export const DEFAULT_DATABASE_URL = 'postgres://127.0.0.1:5432/postgres';
+/** The local server as the current user, as `psql` would connect (PGUSER, else the login name). */
+export const DEFAULT_DATABASE_URL = `postgres://${encodeURIComponent(
+  process.env.PGUSER || process.env.USER || os.userInfo().username,
+)}@127.0.0.1:5432/postgres`;
 
 export interface RunOptions {
   persons: number;
