@@ -31,6 +31,11 @@ export interface PersonsTable {
   updated_at: Timestamp;
   created_by: string;
   updated_by: string;
+  /** The end of the customer relationship, when staff recorded it (seed 001: "asiakkuuden päättymisestä"). */
+  relationship_ended_at: Timestamp | null;
+  relationship_end_reason: string | null;
+  /** The latest service contact (seed 003: the relationship is judged ended from it). */
+  last_contact_at: Timestamp | null;
 }
 
 export interface PersonEmailsTable {
@@ -86,9 +91,123 @@ export interface ContactRolesTable {
   updated_by: string;
 }
 
+/**
+ * What every record (order, invoice, collection case, loyalty level, interaction) has: the person, its category
+ * (the kind, from the definition), when it happened, its declared non-core fields, and its provenance (R2.6).
+ */
+interface RecordColumns {
+  id: string;
+  /** Null only once the record is anonymised. */
+  person_id: string | null;
+  category: string;
+  occurred_at: Timestamp;
+  data: Json<Record<string, unknown>>;
+  source: string;
+  recorded_at: Timestamp;
+  recorded_by: string;
+  anonymised_at: Timestamp | null;
+}
+
+interface UpdatedColumns {
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+export type InteractionsTable = RecordColumns;
+
+export interface OrdersTable extends RecordColumns, UpdatedColumns {
+  organisation_id: string | null;
+  /** numeric(14,2), as a string. */
+  amount: ColumnType<string | null, string | number | null, string | number | null>;
+  currency: ColumnType<string, string | undefined, string>;
+}
+
+export interface InvoicesTable extends RecordColumns, UpdatedColumns {
+  organisation_id: string | null;
+  order_id: string | null;
+  number: string | null;
+  issued_on: string | null;
+  due_on: string | null;
+  amount: ColumnType<string | null, string | number | null, string | number | null>;
+  currency: ColumnType<string, string | undefined, string>;
+  state: 'open' | 'paid' | 'credited';
+  paid_on: string | null;
+}
+
+export interface CollectionCasesTable extends RecordColumns, UpdatedColumns {
+  invoice_id: string | null;
+  state: 'open' | 'closed';
+  opened_on: string | null;
+  closed_on: string | null;
+  amount: ColumnType<string | null, string | number | null, string | number | null>;
+}
+
+export interface LoyaltyMembershipsTable extends RecordColumns, UpdatedColumns {
+  level: string | null;
+  valid_from: string | null;
+  valid_until: string | null;
+}
+
+/** A stored file (call recording, signed letter ...): whose, which record and field, and where its bytes are. */
+export interface FilesTable {
+  id: string;
+  person_id: string | null;
+  entity_type: string;
+  entity_id: string;
+  field: string;
+  name: string;
+  media_type: string;
+  size: ColumnType<string, number | string, number | string>;
+  sha256: string;
+  storage_key: string;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+/** Storage keys whose record is gone and whose bytes are still to be removed (worked off after each commit). */
+export interface FileDeletionsTable {
+  storage_key: string;
+  queued_at: Timestamp;
+}
+
+/** A legal hold stops the retention sweep for a person, a category, or one person's category (R5.2). */
+export interface LegalHoldsTable {
+  id: string;
+  person_id: string | null;
+  category: string | null;
+  reason: string;
+  starts_at: Timestamp;
+  ends_on: string;
+  created_at: Timestamp;
+  created_by: string;
+  released_at: Timestamp | null;
+  released_by: string | null;
+}
+
+/** The report of a retention run (R5.2). */
+export interface RetentionRunsTable {
+  id: string;
+  as_of: Timestamp;
+  dry_run: boolean;
+  status: 'running' | 'completed' | 'failed' | 'interrupted';
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  actor: string;
+  report: Json<Record<string, unknown>>;
+  error: string | null;
+}
+
 /** When, from which source and by whom each stored fact was saved (R2.6). */
 export interface ProvenanceTable {
-  entity_type: 'person' | 'organisation' | 'contact_role';
+  entity_type:
+    | 'person'
+    | 'organisation'
+    | 'contact_role'
+    | 'order'
+    | 'invoice'
+    | 'collection'
+    | 'loyalty'
+    | 'interaction';
   entity_id: string;
   /** The person the fact is about, where there is one (for erasure and the access report). */
   person_id: string | null;
@@ -123,6 +242,15 @@ export interface Database {
   contact_roles: ContactRolesTable;
   provenance: ProvenanceTable;
   audit_log: AuditLogTable;
+  interactions: InteractionsTable;
+  orders: OrdersTable;
+  invoices: InvoicesTable;
+  collection_cases: CollectionCasesTable;
+  loyalty_memberships: LoyaltyMembershipsTable;
+  files: FilesTable;
+  file_deletions: FileDeletionsTable;
+  legal_holds: LegalHoldsTable;
+  retention_runs: RetentionRunsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

@@ -37,8 +37,23 @@ export interface CatalogueField {
   providedBySubject: boolean;
 }
 
+/** A data category with its holder: for records (orders, invoices, interactions ...) the category is the kind. */
+export interface CatalogueCategory {
+  id: string;
+  name: Text;
+  holder: Holder;
+  /** The field that dates a record of this category (see `Category.dateField`). */
+  dateField?: string;
+  retention?: RetentionRule;
+  erasure: { strategy: 'delete' | 'anonymise' | 'keep'; reason?: Text };
+  fields: CatalogueField[];
+}
+
 export interface Catalogue {
   fields: CatalogueField[];
+  categories: CatalogueCategory[];
+  category(id: string): CatalogueCategory | undefined;
+  categoriesOf(holder: Holder): CatalogueCategory[];
   field(holder: Holder, id: string): CatalogueField | undefined;
   fieldsOf(holder: Holder): CatalogueField[];
   /** Source ids a fact may be saved from. */
@@ -92,8 +107,24 @@ export function buildCatalogue(def: Definition): Catalogue {
     }
   }
   const byKey = new Map(fields.map((f) => [f.key, f]));
+  const categories: CatalogueCategory[] = def.categories.map((c) => {
+    const retention = c.retention ? rules.get(c.retention) : undefined;
+    return {
+      id: c.id,
+      name: c.name,
+      holder: c.holder,
+      ...(c.dateField ? { dateField: c.dateField } : {}),
+      ...(retention ? { retention } : {}),
+      erasure: c.erasure,
+      fields: fields.filter((f) => f.category.id === c.id),
+    };
+  });
+  const byCategory = new Map(categories.map((c) => [c.id, c]));
   return {
     fields,
+    categories,
+    category: (id) => byCategory.get(id),
+    categoriesOf: (holder) => categories.filter((c) => c.holder === holder),
     field: (holder, id) => byKey.get(`${holder}.${id}`),
     fieldsOf: (holder) => fields.filter((f) => f.holder === holder),
     sourceIds: new Set(def.sources.map((s) => s.id)),

@@ -212,6 +212,7 @@ export const FIELD_TYPES = [
   'hetu',
   'business_id',
   'money',
+  'order_lines',
   'url',
   'ip_address',
   'file',
@@ -248,6 +249,12 @@ export const CategorySchema = z.strictObject({
   erasure: ErasureSchema.default({ strategy: 'delete' }),
   providedBySubject: z.boolean().default(true),
   readRoles: z.array(IdRef).optional(),
+  /**
+   * For records (orders, invoices, interactions ...): the date or datetime field that dates a record, such as
+   * the order date or the time of a call. Retention counted from creation starts there, and the timeline is
+   * ordered by it. Without it a record is dated by the time it was recorded.
+   */
+  dateField: IdRef.optional(),
   fields: z.array(FieldSchema).min(1, 'a category declares at least one field'),
 });
 
@@ -337,9 +344,23 @@ export const DefinitionSchema = z.strictObject({
         .strictObject({
           kind: z.enum(['explicit', 'last_contact']),
           inactivityPeriod: DurationSchema.optional(),
+          /**
+           * last_contact: the categories whose records count as a service contact. By default every category
+           * of interactions and orders.
+           */
+          contactCategories: z.array(IdRef).optional(),
           description: TextSchema.optional(),
         })
         .optional(),
+      /**
+       * The last day of the accounting period, as MM-DD (default 12-31). Rules of kind after_fiscal_year_end
+       * count from the end of the calendar year in which the period containing the record ended (Kirjanpitolaki
+       * 1336/1997 2:10).
+       */
+      fiscalYearEnd: z
+        .string()
+        .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'the end of the accounting period is written MM-DD')
+        .default('12-31'),
       statement: TextSchema.optional(),
       rules: z.array(RetentionRuleSchema).default([]),
     })

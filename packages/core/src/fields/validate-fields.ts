@@ -41,7 +41,12 @@ export function validateFields(
   catalogue: Catalogue,
   holder: Holder,
   input: Record<string, unknown>,
-  options: { at?: string; requireRequired?: boolean } = {},
+  options: {
+    at?: string;
+    requireRequired?: boolean;
+    /** Only the fields of this category (for records, whose category is their kind). */
+    category?: string;
+  } = {},
 ): ValidatedFields {
   const prefix = options.at ?? 'fields';
   const values: Record<string, unknown> = {};
@@ -51,15 +56,18 @@ export function validateFields(
     problems.push({ at: prefix, message: 'fields must be an object of field names and values' });
     return { values, problems, undeclared };
   }
+  const declared = options.category
+    ? (catalogue.category(options.category)?.fields ?? [])
+    : catalogue.fieldsOf(holder);
+  const byId = new Map(declared.map((f) => [f.id, f]));
   for (const [name, raw] of Object.entries(input)) {
-    const field = catalogue.field(holder, name);
+    const field = byId.get(name);
     const at = `${prefix}.${name}`;
     if (!field) {
       undeclared.push(name);
       problems.push({
         at,
-        message: `the register definition does not declare the field "${name}" for ${holder}; declared fields: ${catalogue
-          .fieldsOf(holder)
+        message: `the register definition does not declare the field "${name}" for ${options.category ? `category ${options.category}` : holder}; declared fields: ${declared
           .map((f) => f.id)
           .join(', ')}`,
       });
@@ -91,7 +99,7 @@ export function validateFields(
     }
   }
   if (options.requireRequired) {
-    for (const f of catalogue.fieldsOf(holder)) {
+    for (const f of declared) {
       if (f.required && (input[f.id] === undefined || input[f.id] === null)) {
         problems.push({ at: `${prefix}.${f.id}`, message: `${f.id} is required` });
       }
@@ -191,6 +199,8 @@ function validateValue(field: CatalogueField, raw: unknown, at: string): Result 
     }
     case 'address':
       return validateAddress(field, raw, at);
+    case 'order_lines':
+      return validateOrderLines(field, raw, at);
     case 'file':
       return fail(at, `${field.id} is a file: files are attached through their own endpoint`);
   }
@@ -246,4 +256,52 @@ function isIp(s: string): boolean {
   const v4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
   if (v4.test(s)) return true;
   return /^[0-9a-fA-F:]{2,39}$/.test(s) && s.includes(':') && (s.match(/::/g)?.length ?? 0) <= 1;
+}
+
+const LINE_KEYS = new Set(['product', 'quantity', 'unitPrice', 'vatRate']);
+const MAX_LINES = 500;
+
+/** An order line: what was bought, how many, at what unit price (VAT included) and, optionally, the VAT rate. */
+export interface OrderLineValue {
+  product: string;
+  quantity: number;
+  unitPrice: number;
+  vatRate?: number;
+}
+
+function validateOrderLines(field: CatalogueField, raw: unknown, at: string): Result {
+  if (!Array.isArray(raw) || raw.length === 0)
+    return fail(at, `${field.id} must be a non-empty list of lines`);
+  if (raw.length > MAX_LINES)
+    return fail(at, `${field.id} has ${raw.length} lines; at most ${MAX_LINES} are allowed`);
+  const lines: OrderLineValue[] = [];
+  for (const [i, line] of raw.entries()) {
+    const lat = `${at}[${i}]`;
+    if (line === null || typeof line !== 'object' || Array.isArray(line)) {
+      return fail(lat, 'a line is an object with product, quantity and unitPrice');
+    }
+    const extra = Object.keys(line).find((k) => !LINE_KEYS.has(k));
+    if (extra)
+      return fail(`${lat}.${extra}`, `a line has product, quantity, unitPrice and vatRate, not ${extra}`);
+    const { product, quantity, unitPrice, vatRate } = line as Record<string, unknown>;
+    if (typeof product !== 'string' || product.trim() === '' || product.length > DEFAULT_TEXT_MAX) {
+      return fail(`${lat}.product`, 'product must be a non-empty text of at most 500 characters');
+    }
+    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) {
+      return fail(`${lat}.quantity`, 'quantity must be a positive number');
+    }
+    if (typeof unitPrice !== 'number' || !Number.isFinite(unitPrice)) {
+      return fail(`${lat}.unitPrice`, 'unitPrice must be a number');
+    }
+    if (vatRate !== undefined && (typeof vatRate !== 'number' || vatRate < 0 || vatRate > 100)) {
+      return fail(`${lat}.vatRate`, 'vatRate must be a percentage between 0 and 100');
+    }
+    lines.push({
+      product: product.trim(),
+      quantity,
+      unitPrice,
+      ...(vatRate !== undefined ? { vatRate } : {}),
+    });
+  }
+  return { value: lines };
 }

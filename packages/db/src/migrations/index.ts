@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial';
+import * as m0002 from './0002-activity-and-retention';
 
 /**
  * Every migration, listed statically so that bundling and tests see the same set. Migrations are frozen once
@@ -7,6 +8,7 @@ import * as m0001 from './0001-initial';
  */
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-activity-and-retention': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {
