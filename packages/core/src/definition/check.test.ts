@@ -480,6 +480,296 @@ describe('checkSource', () => {
     expect(checkSource(reasoned)).toEqual([]);
   });
 
+  /** BASE with records: an invoice, a debt collection case and a loyalty level, each inserted before `sources:`. */
+  const INVOICES = `  - id: invoices
+    name: { fi: Laskut, en: Invoices }
+    holder: invoice
+    purposes: [customer_relationship]
+    sources: [subject]
+    retention: accounting
+    dateField: issued_on
+    fields:
+      - id: number
+        label: { fi: Laskun numero, en: Invoice number }
+      - id: issued_on
+        type: date
+        label: { fi: Laskun päivämäärä, en: Invoice date }
+      - id: due_on
+        type: date
+        label: { fi: Eräpäivä, en: Due date }
+      - id: amount
+        type: money
+        label: { fi: Summa, en: Amount }
+      - id: state
+        type: enum
+        label: { fi: Tila, en: State }
+        options:
+          - { value: open, label: { fi: Avoin, en: Open } }
+          - { value: paid, label: { fi: Maksettu, en: Paid } }
+          - { value: credited, label: { fi: Hyvitetty, en: Credited } }
+`;
+  const COLLECTION = `  - id: collection
+    name: { fi: Perintä, en: Debt collection }
+    holder: collection
+    purposes: [customer_relationship]
+    sources: [subject]
+    retention: accounting
+    fields:
+      - id: state
+        type: enum
+        label: { fi: Tila, en: State }
+        options:
+          - { value: open, label: { fi: Avoin, en: Open } }
+          - { value: closed, label: { fi: Päättynyt, en: Closed } }
+`;
+  const LOYALTY = `  - id: loyalty
+    name: { fi: Kanta-asiakkuus, en: Loyalty }
+    holder: loyalty
+    purposes: [customer_relationship]
+    sources: [subject]
+    retention: after_customer
+    fields:
+      - id: level
+        label: { fi: Taso, en: Level }
+      - id: valid_from
+        type: date
+        label: { fi: Voimassa alkaen, en: Valid from }
+`;
+  const ACCOUNTING = `    - id: accounting
+      kind: after_fiscal_year_end
+      period: P6Y
+      description: { fi: Kuusi vuotta., en: Six years. }
+      legalReason: { fi: Kirjanpitolaki (1336/1997) 2 luku 10 §, en: Accounting Act (1336/1997) 2:10 }
+`;
+  const RECORDS = edit(
+    BASE,
+    ['sources:\n  - id: subject', `${INVOICES}${COLLECTION}${LOYALTY}sources:\n  - id: subject`],
+    ['security:\n', `${ACCOUNTING}security:\n`],
+  );
+
+  it('R1.4 finds no problem in invoices, debt collection and loyalty declared with their core fields', () => {
+    expect(checkSource(RECORDS)).toEqual([]);
+  });
+
+  it('R1.4 reports a dateField on a category that does not hold records', () => {
+    const src = edit(RECORDS, [
+      '    retention: after_customer\n',
+      '    retention: after_customer\n    dateField: email\n',
+    ]);
+    expectOnly(
+      src,
+      ['categories', 0, 'dateField'],
+      'categories[0].dateField: category "identity" is held by person, but only records (order, invoice, collection, interaction, loyalty) are dated by a field; remove dateField',
+      at(src, 'dateField: email'),
+    );
+  });
+
+  it('R1.4 reports a dateField that names no field of its category, or a field of another category', () => {
+    const src = edit(RECORDS, ['dateField: issued_on', 'dateField: valid_from']);
+    expectOnly(
+      src,
+      ['categories', 1, 'dateField'],
+      'categories[1].dateField: category "invoices" is dated by field "valid_from", which is not one of its fields; name a date or datetime field of the category',
+      at(src, 'dateField: valid_from'),
+    );
+  });
+
+  it('R1.4 reports a dateField whose field is not of type date or datetime', () => {
+    const src = edit(RECORDS, ['dateField: issued_on', 'dateField: number']);
+    expectOnly(
+      src,
+      ['categories', 1, 'dateField'],
+      'categories[1].dateField: category "invoices" is dated by field "number" of type text; the field that dates a record must be of type date or datetime',
+      at(src, 'dateField: number'),
+    );
+    const dated = edit(
+      RECORDS,
+      [LOYALTY, `${LOYALTY}    dateField: valid_from\n`],
+      [
+        'sources:\n  - id: subject',
+        '  - id: calls\n    name: { fi: Puhelut, en: Calls }\n    holder: interaction\n    purposes: [customer_relationship]\n    sources: [subject]\n    retention: after_customer\n    dateField: called_at\n    fields:\n      - id: called_at\n        type: datetime\n        label: { fi: Puhelun aika, en: Time of the call }\nsources:\n  - id: subject',
+      ],
+    );
+    expect(checkSource(dated)).toEqual([]);
+  });
+
+  it('R1.4 reports a core enum field (invoice state) with values missing or not known, whatever the labels', () => {
+    const src = edit(RECORDS, [
+      '          - { value: credited, label: { fi: Hyvitetty, en: Credited } }\n',
+      '          - { value: disputed, label: { fi: Riitautettu, en: Disputed } }\n',
+    ]);
+    expectOnly(
+      src,
+      ['categories', 1, 'fields', 4, 'options'],
+      'categories[1].fields[4].options: state is a core invoice field whose values the system acts on: its options must be exactly open, paid, credited (the labels are free); missing credited; not known: disputed',
+      at(
+        src,
+        'options:\n          - { value: open, label: { fi: Avoin, en: Open } }\n          - { value: paid',
+      ),
+    );
+    const relabelled = edit(RECORDS, ['{ fi: Maksettu, en: Paid }', '{ fi: Suoritettu, en: Settled }']);
+    expect(checkSource(relabelled)).toEqual([]);
+  });
+
+  it('R1.4 reports a core enum field (collection state) declared without options at the field', () => {
+    const src = edit(RECORDS, [
+      '        options:\n          - { value: open, label: { fi: Avoin, en: Open } }\n          - { value: closed, label: { fi: Päättynyt, en: Closed } }\n',
+      '',
+    ]);
+    expectOnly(
+      src,
+      ['categories', 2, 'fields', 0],
+      'categories[2].fields[0]: state is a core collection field whose values the system acts on: its options must be exactly open, closed (the labels are free); missing open, closed',
+      at(src, 'id: state', 2),
+    );
+  });
+
+  it('R1.4 reports invoices without state, due date or amount, debt collection without state and loyalty without level', () => {
+    const src = edit(
+      RECORDS,
+      [
+        '      - id: due_on\n        type: date\n        label: { fi: Eräpäivä, en: Due date }\n      - id: amount\n        type: money\n        label: { fi: Summa, en: Amount }\n',
+        '',
+      ],
+      [
+        '      - id: state\n        type: enum\n        label: { fi: Tila, en: State }\n        options:\n          - { value: open, label: { fi: Avoin, en: Open } }\n          - { value: paid, label: { fi: Maksettu, en: Paid } }\n          - { value: credited, label: { fi: Hyvitetty, en: Credited } }\n',
+        '',
+      ],
+      [
+        '    fields:\n      - id: state\n        type: enum\n        label: { fi: Tila, en: State }\n        options:\n          - { value: open, label: { fi: Avoin, en: Open } }\n          - { value: closed, label: { fi: Päättynyt, en: Closed } }\n',
+        '    fields:\n      - id: opened_on\n        type: date\n        label: { fi: Avattu, en: Opened }\n',
+      ],
+      ['      - id: level\n        label: { fi: Taso, en: Level }\n', ''],
+    );
+    expect(checkSource(src)).toEqual([
+      {
+        path: ['categories', 1, 'fields'],
+        message:
+          'categories[1].fields: category "invoices" holds invoice records, but no invoice category declares state, due_on, amount: an open invoice blocks erasure (R4.4); an open invoice is overdue after its due date; the amount is what is owed; declare them with state (enum), due_on (date), amount (money)',
+        ...at(src, 'fields:', 2),
+      },
+      {
+        path: ['categories', 2, 'fields'],
+        message:
+          'categories[2].fields: category "collection" holds collection records, but no collection category declares state: an open debt collection case blocks erasure (R4.4); declare it with state (enum)',
+        ...at(src, 'fields:', 3),
+      },
+      {
+        path: ['categories', 3, 'fields'],
+        message:
+          'categories[3].fields: category "loyalty" holds loyalty records, but no loyalty category declares level: the level is what the loyalty programme records; declare it with level (text)',
+        ...at(src, 'fields:', 4),
+      },
+    ]);
+  });
+
+  it('R1.4 takes a core field of invoices from any invoice category (a field is declared once per holder)', () => {
+    const src = edit(
+      RECORDS,
+      ['      - id: amount\n        type: money\n        label: { fi: Summa, en: Amount }\n', ''],
+      [
+        COLLECTION,
+        `${COLLECTION}  - id: credit_notes\n    name: { fi: Hyvityslaskut, en: Credit notes }\n    holder: invoice\n    purposes: [customer_relationship]\n    sources: [subject]\n    retention: accounting\n    fields:\n      - id: amount\n        type: money\n        label: { fi: Summa, en: Amount }\n`,
+      ],
+    );
+    expect(checkSource(src)).toEqual([]);
+  });
+
+  it('R1.4 reports a rule counted after the end of the accounting period without the law that requires it', () => {
+    const src = edit(RECORDS, [
+      '      legalReason: { fi: Kirjanpitolaki (1336/1997) 2 luku 10 §, en: Accounting Act (1336/1997) 2:10 }\n',
+      '',
+    ]);
+    expectOnly(
+      src,
+      ['retention', 'rules', 1, 'legalReason'],
+      'retention.rules[1].legalReason: retention rule "accounting" keeps data for a period after the end of the accounting period (after_fiscal_year_end) but names no law that requires it; give legalReason, such as Kirjanpitolaki (1336/1997) 2 luku 10 §',
+      at(src, 'id: accounting', 2),
+    );
+  });
+
+  it('R1.4 reports a rule counted after the end of the accounting period without a period', () => {
+    const src = edit(RECORDS, ['      period: P6Y\n', '']);
+    expectOnly(
+      src,
+      ['retention', 'rules', 1, 'period'],
+      'retention.rules[1].period: retention rule "accounting" (after_fiscal_year_end) needs a period, such as P10Y or P6M',
+      at(src, 'id: accounting', 2),
+    );
+  });
+
+  it('R1.4 reports a period or a review interval on a rule of a kind that does not use it, and allows until_no_longer_needed without reviewEvery', () => {
+    const src = edit(
+      BASE,
+      ['kind: after_relationship_end', 'kind: while_contact_person'],
+      ['      period: P3Y\n', '      period: P3Y\n      reviewEvery: P1Y\n'],
+    );
+    expect(checkSource(src).map((p) => [p.message, p.line])).toEqual([
+      [
+        'retention.rules[0].period: retention rule "after_customer" (while_contact_person) counts no period, so period P3Y would be ignored; remove it or choose a kind that counts one (after_relationship_end, from_creation, after_fiscal_year_end)',
+        at(src, 'period: P3Y').line,
+      ],
+      [
+        'retention.rules[0].reviewEvery: retention rule "after_customer" (while_contact_person) has reviewEvery, which only a rule of kind until_no_longer_needed uses; remove it',
+        at(src, 'reviewEvery').line,
+      ],
+    ]);
+    const needed = edit(
+      BASE,
+      ['kind: after_relationship_end', 'kind: until_no_longer_needed'],
+      ['      period: P3Y\n', ''],
+    );
+    expect(checkSource(needed)).toEqual([]);
+    expect(
+      checkSource(
+        edit(needed, [
+          'kind: until_no_longer_needed',
+          'kind: until_no_longer_needed\n      reviewEvery: P1Y',
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('R1.4 reports a contact-person rule on records, and allows it on person, contact role and organisation data', () => {
+    const src = edit(
+      RECORDS,
+      ['kind: after_relationship_end', 'kind: while_contact_person'],
+      ['      period: P3Y\n', ''],
+    );
+    expectOnly(
+      src,
+      ['categories', 3, 'retention'],
+      'categories[3].retention: category "loyalty" is held by loyalty, but retention rule "after_customer" (while_contact_person) keeps data only while a person is a contact person, which applies to data held by person, contact_role, organisation; choose another rule',
+      at(src, 'retention: after_customer', 2),
+    );
+  });
+
+  it('R1.4 allows a rule counted from creation on person data', () => {
+    const src = edit(BASE, ['kind: after_relationship_end', 'kind: from_creation']);
+    expect(checkSource(src)).toEqual([]);
+  });
+
+  it('R1.4 reports contact categories of the relationship end that are not defined or do not hold records', () => {
+    const src = edit(RECORDS, [
+      'retention:\n  rules:',
+      'retention:\n  relationshipEnd:\n    kind: last_contact\n    inactivityPeriod: P3Y\n    contactCategories: [invoices, identity, visits]\n  rules:',
+    ]);
+    expect(checkSource(src)).toEqual([
+      {
+        path: ['retention', 'relationshipEnd', 'contactCategories', 1],
+        message:
+          'retention.relationshipEnd.contactCategories[1]: category "identity" is held by person, but only records (order, invoice, collection, interaction, loyalty) count as a service contact; name a category of records',
+        ...at(src, 'identity, visits'),
+      },
+      {
+        path: ['retention', 'relationshipEnd', 'contactCategories', 2],
+        message:
+          'retention.relationshipEnd.contactCategories[2]: retention.relationshipEnd refers to category "visits", which is not defined in categories',
+        ...at(src, 'visits]'),
+      },
+    ]);
+  });
+
   it('R1.4 lets the change log of the notice say that a reference to henkilötietolaki was removed', () => {
     const src = edit(BASE, [
       '  date: 2024-05-01\n',

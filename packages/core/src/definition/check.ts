@@ -1,10 +1,10 @@
-import { coreField } from '../catalogue/core-fields';
+import { CORE_FIELDS, coreField, RECORD_HOLDERS } from '../catalogue/core-fields';
 import { parseYTunnus } from '../validators/ytunnus';
 import { type LoadOptions, loadDefinition } from './load';
 import { findPlaceholders } from './placeholders';
 import type { Problem } from './problem';
 import { rolesOf } from './roles';
-import type { Definition, RetentionKind, Right } from './schema';
+import type { Definition, FieldType, Holder, RetentionKind, Right } from './schema';
 import { SAFEGUARDS } from './schema';
 
 /**
@@ -71,6 +71,37 @@ export const KINDS_NEEDING_PERIOD: readonly RetentionKind[] = [
   'after_fiscal_year_end',
 ];
 
+/** Retention kinds that count no period (a `period` on them would be ignored). */
+const KINDS_WITHOUT_PERIOD: readonly RetentionKind[] = [
+  'until_relationship_ended',
+  'while_contact_person',
+  'until_no_longer_needed',
+];
+
+/** The holders of data a person has as a contact person: the only ones a while_contact_person rule can keep. */
+export const CONTACT_PERSON_HOLDERS: readonly Holder[] = ['person', 'contact_role', 'organisation'];
+
+/** The types a field that dates a record (`Category.dateField`) may have. */
+const DATE_TYPES: readonly FieldType[] = ['date', 'datetime'];
+
+/**
+ * Core fields of a record holder that the behaviour depends on, so that a register holding such records must
+ * declare them, each with why.
+ */
+export const REQUIRED_CORE_FIELDS: Partial<Record<Holder, { field: string; why: string }[]>> = {
+  invoice: [
+    { field: 'state', why: 'an open invoice blocks erasure (R4.4)' },
+    { field: 'due_on', why: 'an open invoice is overdue after its due date' },
+    { field: 'amount', why: 'the amount is what is owed' },
+  ],
+  collection: [{ field: 'state', why: 'an open debt collection case blocks erasure (R4.4)' }],
+  loyalty: [{ field: 'level', why: 'the level is what the loyalty programme records' }],
+};
+
+function isRecordHolder(holder: Holder): boolean {
+  return (RECORD_HOLDERS as readonly string[]).includes(holder);
+}
+
 /** `controller.businessId`, `categories[0].fields[2].type`. */
 export function pathToString(path: readonly (string | number)[]): string {
   let out = '';
@@ -94,6 +125,7 @@ export function checkDefinition(def: Definition): Problem[] {
     ...checkDuplicateIds(def),
     ...checkPurposes(def),
     ...checkCategories(def),
+    ...checkRequiredCoreFields(def),
     ...checkRetention(def),
     ...checkRecipientsAndDisclosures(def),
     ...checkTransfers(def),
@@ -361,6 +393,23 @@ function checkCategories(def: Definition): Problem[] {
           ),
         );
       }
+      if (core?.options && field.type === core.type) {
+        const declared = (field.options ?? []).map((o) => o.value);
+        const missing = core.options.filter((v) => !declared.includes(v));
+        const extra = declared.filter((v) => !core.options?.includes(v));
+        if (missing.length > 0 || extra.length > 0) {
+          const found = [
+            missing.length > 0 ? `missing ${missing.join(', ')}` : '',
+            extra.length > 0 ? `not known: ${extra.join(', ')}` : '',
+          ].filter((s) => s !== '');
+          out.push(
+            problem(
+              field.options ? [...fat, 'options'] : fat,
+              `${field.id} is a core ${category.holder} field whose values the system acts on: its options must be exactly ${core.options.join(', ')} (the labels are free); ${found.join('; ')}`,
+            ),
+          );
+        }
+      }
       if (field.erasure?.strategy === 'keep' && !field.erasure.reason) {
         out.push(
           problem(
@@ -370,7 +419,76 @@ function checkCategories(def: Definition): Problem[] {
         );
       }
     });
+
+    if (category.dateField !== undefined) out.push(...checkDateField(category, at, owner));
   });
+  return out;
+}
+
+function checkDateField(category: Definition['categories'][number], at: Path, owner: string): Problem[] {
+  const id = category.dateField;
+  if (id === undefined) return [];
+  const path: Path = [...at, 'dateField'];
+  if (!isRecordHolder(category.holder)) {
+    return [
+      problem(
+        path,
+        `${owner} is held by ${category.holder}, but only records (${RECORD_HOLDERS.join(', ')}) are dated by a field; remove dateField`,
+      ),
+    ];
+  }
+  const field = category.fields.find((f) => f.id === id);
+  if (!field) {
+    return [
+      problem(
+        path,
+        `${owner} is dated by field "${id}", which is not one of its fields; name a date or datetime field of the category`,
+      ),
+    ];
+  }
+  const type = coreField(category.holder, field.id)?.type ?? field.type;
+  if (!DATE_TYPES.includes(type)) {
+    return [
+      problem(
+        path,
+        `${owner} is dated by field "${id}" of type ${type}; the field that dates a record must be of type date or datetime`,
+      ),
+    ];
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Core fields that the behaviour of a record holder depends on
+
+function checkRequiredCoreFields(def: Definition): Problem[] {
+  const out: Problem[] = [];
+  for (const [holder, required] of Object.entries(REQUIRED_CORE_FIELDS) as [
+    Holder,
+    { field: string; why: string }[],
+  ][]) {
+    const first = def.categories.findIndex((c) => c.holder === holder);
+    if (first < 0) continue;
+    // A field is declared once per holder, so any category of the holder may declare it.
+    const declared = new Set(
+      def.categories.filter((c) => c.holder === holder).flatMap((c) => c.fields.map((f) => f.id)),
+    );
+    const missing = required.filter((r) => !declared.has(r.field));
+    if (missing.length === 0) continue;
+    const category = def.categories[first]!;
+    out.push(
+      problem(
+        ['categories', first, 'fields'],
+        `category "${category.id}" holds ${holder} records, but no ${holder} category declares ${missing
+          .map((m) => m.field)
+          .join(', ')}: ${missing.map((m) => m.why).join('; ')}; declare ${
+          missing.length === 1 ? 'it' : 'them'
+        } with ${missing
+          .map((m) => `${m.field} (${CORE_FIELDS[holder]?.[m.field]?.type ?? 'text'})`)
+          .join(', ')}`,
+      ),
+    );
+  }
   return out;
 }
 
@@ -391,7 +509,68 @@ function checkRetention(def: Definition): Problem[] {
         ),
       );
     }
+    if (KINDS_WITHOUT_PERIOD.includes(rule.kind) && rule.period) {
+      out.push(
+        problem(
+          ['retention', 'rules', i, 'period'],
+          `retention rule "${rule.id}" (${rule.kind}) counts no period, so period ${rule.period} would be ignored; remove it or choose a kind that counts one (${KINDS_NEEDING_PERIOD.join(', ')})`,
+        ),
+      );
+    }
+    // A missing reviewEvery is allowed: the seeds keep data "until no longer needed" without a review interval.
+    if (rule.kind !== 'until_no_longer_needed' && rule.reviewEvery) {
+      out.push(
+        problem(
+          ['retention', 'rules', i, 'reviewEvery'],
+          `retention rule "${rule.id}" (${rule.kind}) has reviewEvery, which only a rule of kind until_no_longer_needed uses; remove it`,
+        ),
+      );
+    }
+    if (rule.kind === 'after_fiscal_year_end' && !rule.legalReason) {
+      out.push(
+        problem(
+          ['retention', 'rules', i, 'legalReason'],
+          `retention rule "${rule.id}" keeps data for a period after the end of the accounting period (after_fiscal_year_end) but names no law that requires it; give legalReason, such as Kirjanpitolaki (1336/1997) 2 luku 10 §`,
+        ),
+      );
+    }
     if (rule.kind === 'until_relationship_ended') needsRelationshipEnd ??= rule.id;
+  });
+
+  // A contact-person rule keeps data only while a person is a contact person: data about that person or role.
+  const kinds = new Map(retention.rules.map((r) => [r.id, r.kind]));
+  def.categories.forEach((category, ci) => {
+    if (category.retention === undefined || kinds.get(category.retention) !== 'while_contact_person') return;
+    if (!CONTACT_PERSON_HOLDERS.includes(category.holder)) {
+      out.push(
+        problem(
+          ['categories', ci, 'retention'],
+          `category "${category.id}" is held by ${category.holder}, but retention rule "${category.retention}" (while_contact_person) keeps data only while a person is a contact person, which applies to data held by ${CONTACT_PERSON_HOLDERS.join(', ')}; choose another rule`,
+        ),
+      );
+    }
+  });
+
+  // The categories whose records count as a service contact.
+  const categories = new Map(def.categories.map((c) => [c.id, c]));
+  (retention.relationshipEnd?.contactCategories ?? []).forEach((id, i) => {
+    const path: Path = ['retention', 'relationshipEnd', 'contactCategories', i];
+    const category = categories.get(id);
+    if (!category) {
+      out.push(
+        problem(
+          path,
+          `retention.relationshipEnd refers to category "${id}", which is not defined in categories`,
+        ),
+      );
+    } else if (!isRecordHolder(category.holder)) {
+      out.push(
+        problem(
+          path,
+          `category "${id}" is held by ${category.holder}, but only records (${RECORD_HOLDERS.join(', ')}) count as a service contact; name a category of records`,
+        ),
+      );
+    }
   });
   if (needsRelationshipEnd !== undefined) {
     const end = retention.relationshipEnd;

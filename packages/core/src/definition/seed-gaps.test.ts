@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { coreField, RECORD_HOLDERS } from '../catalogue/core-fields';
 import { checkSource } from './check';
 import { loadDefinition } from './load';
 import type { Problem } from './problem';
@@ -193,6 +194,17 @@ for (const seed of SEEDS) {
     it('R1.4 the completed definition has no problem', () => {
       const problems = checkSource(source);
       expect(problems, describeProblems(problems)).toEqual([]);
+    });
+
+    it('R5.1 every category of records with a date or datetime field names the field that dates a record', () => {
+      const loaded = loadDefinition(source);
+      if (!loaded.ok) throw new Error('the example should load');
+      const undated = loaded.definition.categories
+        .filter((c) => (RECORD_HOLDERS as readonly string[]).includes(c.holder))
+        .filter((c) => c.dateField === undefined)
+        .filter((c) => c.fields.some((f) => (coreField(c.holder, f.id)?.type ?? f.type).startsWith('date')))
+        .map((c) => c.id);
+      expect(undated).toEqual([]);
     });
 
     it('R1.4 read as the seed, it loads (the marks remove only what the seed lacked)', () => {

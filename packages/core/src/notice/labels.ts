@@ -378,9 +378,9 @@ export const RETENTION_PHRASES: Record<RetentionKind, Localized> = {
     sv: 'tills uppgifterna inte längre behövs',
   },
   after_fiscal_year_end: {
-    fi: '{period} tilikauden päättymisestä',
-    en: '{period} after the end of the financial year',
-    sv: '{period} efter räkenskapsperiodens slut',
+    fi: '{period} sen kalenterivuoden lopusta, jonka aikana tilikausi päättyi',
+    en: '{period} from the end of the calendar year in which the accounting period ended',
+    sv: '{period} från utgången av det kalenderår då räkenskapsperioden upphörde',
   },
 };
 

@@ -141,6 +141,23 @@ describe('seed 001 (Vitec Katrina Oy)', () => {
     expect(en).not.toContain('Rekisterin käyttötarkoitus');
   });
 
+  it('R5.1 seed 001: invoices and debt collection are listed with their retention after the accounting period and its law', () => {
+    for (const fact of [
+      'Laskut ja niiden maksutilanne',
+      'Perintätoimet',
+      'Säilytysaika: 6 vuotta sen kalenterivuoden lopusta, jonka aikana tilikausi päättyi.',
+      'Koskee: Laskut ja niiden maksutilanne ja Perintätoimet.',
+      'Lakiperuste: Kirjanpitolaki (1336/1997) 2 luku 10 §',
+    ]) {
+      expect(fi).toContain(normaliseFact(fact));
+    }
+    const en = noticeText(def, 'en');
+    expect(en).toContain(
+      'Retention period: 6 years from the end of the calendar year in which the accounting period ended.',
+    );
+    expect(en).toContain('Legal reason: Accounting Act (1336/1997), chapter 2, section 10');
+  });
+
   it('R1.2 seed 001: the notice numbers its fifteen sections in order', () => {
     const md = renderNotice(def, { lang: 'fi', format: 'md' });
     const headings = [...md.matchAll(/^## (\d+)\. (.+)$/gm)].map((m) => `${m[1]}. ${m[2]}`);
