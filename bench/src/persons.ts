@@ -26,7 +26,7 @@ export type SearchKind = (typeof SEARCH_KINDS)[number];
 export interface Measurement {
   metric: string;
   backend: Backend;
-  unit: 'persons/s' | 'ms';
+  unit: 'persons/s' | 'events/s' | 'rows/s' | 'ms';
   /** Through the use case. */
   value: number;
   /** Raw SQL doing the same work. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchIngest, type IngestBenchResult } from './ingest';
 import {
   type Backend,
   type BackendResult,
@@ -10,6 +11,7 @@ import {
   type Measurement,
   postgresUnreachable,
 } from './persons';
+import { benchSweep, type SweepBenchResult } from './sweep';
 
 /**
  * The benchmark run behind `npm run bench` (entry: run.ts): options, the machine's description, the table and
@@ -26,9 +28,21 @@ export const DEFAULT_DATABASE_URL = `postgres://${encodeURIComponent(
   process.env.PGUSER || process.env.USER || os.userInfo().username,
 )}@127.0.0.1:5432/postgres`;
 
+/** The benchmark suites: person insert and search, interaction ingestion, the retention sweep. */
+export const SUITES = ['persons', 'ingest', 'sweep'] as const;
+export type Suite = (typeof SUITES)[number];
+
 export interface RunOptions {
+  suites: Suite[];
   persons: number;
   searches: number;
+  /** Ingestion: persons first inserted, then web visits ingested in batches of 1 000. */
+  ingestPersons: number;
+  events: number;
+  /** Retention sweep: interactions loaded, of them due, over how many persons. */
+  sweepRows: number;
+  sweepDue: number;
+  sweepPersons: number;
   backends: Backend[];
   databaseUrl: string;
   seed: number;
@@ -39,6 +53,12 @@ export const USAGE = `usage: npm run bench -- [--persons N] [--searches M] [--ba
                         [--database-url URL] [--seed S] [--no-write]
   --persons N       persons to insert (default 2000)
   --searches M      searches of each kind: name prefix, email, phone, hetu (default 500)
+  --suite S         persons, ingest or all (default all)
+  --ingest-persons  persons the ingestion benchmark inserts first (default 10000)
+  --events E        web visits it ingests, 1 000 a batch (default 100000)
+  --sweep-rows R    interactions the retention sweep benchmark loads (default 1000000)
+  --sweep-due D     of them due, swept by runRetention and by one raw DELETE (default 100000)
+  --sweep-persons P persons they belong to (default 50000)
   --backend B       pglite, postgres or both (default both; postgres is skipped when unreachable)
   --database-url    the PostgreSQL server; a fresh database is created on it for each run and dropped after
                     (default $LUPAUS_BENCH_DATABASE_URL, $LUPAUS_TEST_DATABASE_URL or ${DEFAULT_DATABASE_URL})
@@ -58,6 +78,12 @@ export function parseOptions(argv: string[]): RunOptions | 'help' {
     options: {
       persons: { type: 'string' },
       searches: { type: 'string' },
+      suite: { type: 'string' },
+      'ingest-persons': { type: 'string' },
+      events: { type: 'string' },
+      'sweep-rows': { type: 'string' },
+      'sweep-due': { type: 'string' },
+      'sweep-persons': { type: 'string' },
       backend: { type: 'string' },
       'database-url': { type: 'string' },
       seed: { type: 'string' },
@@ -71,9 +97,19 @@ export function parseOptions(argv: string[]): RunOptions | 'help' {
   if (!['pglite', 'postgres', 'both'].includes(backend)) {
     throw new Error(`--backend must be pglite, postgres or both, not "${backend}"`);
   }
+  const suite = values.suite ?? 'all';
+  if (suite !== 'all' && !(SUITES as readonly string[]).includes(suite)) {
+    throw new Error(`--suite must be ${SUITES.join(', ')} or all, not "${suite}"`);
+  }
   return {
+    suites: suite === 'all' ? [...SUITES] : [suite as Suite],
     persons: positiveInt('persons', values.persons, 2000),
     searches: positiveInt('searches', values.searches, 500),
+    ingestPersons: positiveInt('ingest-persons', values['ingest-persons'], 10_000),
+    events: positiveInt('events', values.events, 100_000),
+    sweepRows: positiveInt('sweep-rows', values['sweep-rows'], 1_000_000),
+    sweepDue: positiveInt('sweep-due', values['sweep-due'], 100_000),
+    sweepPersons: positiveInt('sweep-persons', values['sweep-persons'], 50_000),
     backends: backend === 'both' ? ['pglite', 'postgres'] : [backend as Backend],
     databaseUrl:
       values['database-url'] ??
@@ -133,11 +169,15 @@ function redactUrl(url: string): string {
 export async function run(opts: RunOptions, log: (line: string) => void = console.log) {
   const startedAt = new Date();
   const machine = describeMachine();
-  log(`Lupaus benchmark: ${opts.persons} persons, ${opts.searches} searches of each kind`);
+  log(
+    `Lupaus benchmark (${opts.suites.join(', ')}): ${opts.persons} persons, ${opts.searches} searches of each kind; ingestion of ${opts.events} web visits for ${opts.ingestPersons} persons`,
+  );
   log(
     `${machine.cpu}, ${machine.cores} cores, ${machine.totalMemory}, ${machine.platform}, node ${machine.node}`,
   );
   const results: BackendResult[] = [];
+  const ingest: IngestBenchResult[] = [];
+  const sweep: SweepBenchResult[] = [];
   const skipped: { backend: Backend; reason: string }[] = [];
   for (const backend of opts.backends) {
     if (backend === 'postgres') {
@@ -150,30 +190,75 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
         continue;
       }
     }
-    results.push(
-      await benchPersons({
-        backend,
-        persons: opts.persons,
-        searches: opts.searches,
-        databaseUrl: backend === 'postgres' ? opts.databaseUrl : undefined,
-        seed: opts.seed,
-        log,
-      }),
-    );
+    if (opts.suites.includes('persons')) {
+      results.push(
+        await benchPersons({
+          backend,
+          persons: opts.persons,
+          searches: opts.searches,
+          databaseUrl: backend === 'postgres' ? opts.databaseUrl : undefined,
+          seed: opts.seed,
+          log,
+        }),
+      );
+    }
+    if (opts.suites.includes('ingest')) {
+      ingest.push(
+        await benchIngest({
+          backend,
+          persons: opts.ingestPersons,
+          events: opts.events,
+          databaseUrl: backend === 'postgres' ? opts.databaseUrl : undefined,
+          seed: opts.seed,
+          log,
+        }),
+      );
+    }
+    if (opts.suites.includes('sweep')) {
+      sweep.push(
+        await benchSweep({
+          backend,
+          rows: opts.sweepRows,
+          due: Math.min(opts.sweepDue, opts.sweepRows),
+          persons: opts.sweepPersons,
+          databaseUrl: backend === 'postgres' ? opts.databaseUrl : undefined,
+          log,
+        }),
+      );
+    }
   }
-  const measurements = results.flatMap((r) => r.measurements);
+  const measurements = [
+    ...results.flatMap((r) => r.measurements),
+    ...ingest.flatMap((r) => r.measurements),
+    ...sweep.flatMap((r) => r.measurements),
+  ];
   log('');
   log(formatTable(measurements));
   log('');
-  log('ratio = use case / raw SQL: for persons/s below 1 means slower, for ms above 1 means slower.');
+  log(
+    'ratio = use case / raw SQL: for persons/s, events/s and rows/s below 1 means slower, for ms above 1 means slower.',
+  );
   const report = {
     startedAt: startedAt.toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     machine,
-    options: { persons: opts.persons, searches: opts.searches, backends: opts.backends, seed: opts.seed },
+    options: {
+      suites: opts.suites,
+      persons: opts.persons,
+      searches: opts.searches,
+      ingestPersons: opts.ingestPersons,
+      events: opts.events,
+      sweepRows: opts.sweepRows,
+      sweepDue: opts.sweepDue,
+      sweepPersons: opts.sweepPersons,
+      backends: opts.backends,
+      seed: opts.seed,
+    },
     skipped,
     measurements,
     results,
+    ingest,
+    sweep,
   };
   let file: string | null = null;
   if (opts.out) {

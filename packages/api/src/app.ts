@@ -16,9 +16,14 @@ import {
 } from 'fastify-type-provider-zod';
 import { installErrorHandling } from './errors';
 import { openApiDocument } from './openapi';
+import { fileRoutes } from './routes/files';
+import { interactionRoutes } from './routes/interactions';
 import { organisationRoutes } from './routes/organisations';
 import { personRoutes } from './routes/persons';
+import { recordRoutes } from './routes/records';
 import { registerRoutes } from './routes/register';
+import { relationshipRoutes } from './routes/relationship';
+import { retentionRoutes } from './routes/retention';
 
 /**
  * The HTTP API (R7.3): a Fastify app over one open register. Until accounts and sign-in exist, every request
@@ -34,6 +39,8 @@ export interface BuildAppOptions {
   register: Register;
   actor?: Actor;
   logger?: FastifyServerOptions['logger'];
+  /** The largest file accepted, in bytes (default 50 MiB). */
+  maxFileBytes?: number;
 }
 
 export const LOCAL_OPERATOR: Actor = { id: 'local-operator', roles: ['administrator'] };
@@ -53,6 +60,7 @@ export type ZodApp = FastifyInstance<
 export interface ApiContext {
   register(): Register;
   actor(): Actor;
+  limits?: { maxFileBytes?: number };
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -61,6 +69,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     {
       register: () => opts.register,
       actor: () => actor,
+      ...(opts.maxFileBytes !== undefined ? { limits: { maxFileBytes: opts.maxFileBytes } } : {}),
     },
     opts.logger ?? false,
   );
@@ -98,6 +107,17 @@ export async function assembleApp(
         },
         { name: 'persons', description: 'Persons (R2.1, R2.6, R2.7)' },
         { name: 'organisations', description: 'Organisations and their contact persons (R2.2)' },
+        {
+          name: 'records',
+          description:
+            'Orders, invoices, debt collection cases, loyalty levels and interactions of a person (R2.3–R2.5)',
+        },
+        { name: 'files', description: 'Files of records, such as call recordings, stored encrypted (R2.4)' },
+        { name: 'relationship', description: 'The customer relationship: active or ended, and why (R5.1)' },
+        {
+          name: 'retention',
+          description: 'The retention sweep, its dry run and reports, and legal holds (R5.1, R5.2)',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -109,6 +129,11 @@ export async function assembleApp(
       await registerRoutes(api, ctx);
       await personRoutes(api, ctx);
       await organisationRoutes(api, ctx);
+      await recordRoutes(api, ctx);
+      await interactionRoutes(api, ctx);
+      await fileRoutes(api, ctx);
+      await relationshipRoutes(api, ctx);
+      await retentionRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

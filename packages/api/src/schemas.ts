@@ -238,3 +238,186 @@ export const AddContactBody = z.strictObject({
 });
 
 export const EndContactBody = z.strictObject({ endsOn: IsoDate });
+
+// ---------------------------------------------------------------------------------------------------------
+// Records (orders, invoices, debt collection, loyalty, interactions), files, the customer relationship
+
+const SourceField = z
+  .string()
+  .min(1)
+  .describe("The source of the data: one of the definition's source ids (R2.6).");
+
+export const RECORD_HOLDER_VALUES = ['order', 'invoice', 'collection', 'interaction', 'loyalty'] as const;
+
+const LinkIds = {
+  organisationId: Uuid.nullable()
+    .optional()
+    .describe('Orders and invoices: the organisation the record is with.'),
+  orderId: Uuid.nullable().optional().describe("Invoices: the order invoiced (the same person's)."),
+  invoiceId: Uuid.nullable()
+    .optional()
+    .describe("Debt collection cases: the invoice collected (the same person's)."),
+};
+
+export const RecordBody = z.strictObject({
+  kind: z
+    .string()
+    .min(1)
+    .describe(
+      'The kind of record: a category id of the definition held by order, invoice, collection, interaction or loyalty.',
+    ),
+  source: SourceField,
+  fields: FieldValues.describe("Values by field id of the kind's category (R1.5)."),
+  ...LinkIds,
+});
+
+export const RecordPatchBody = z.strictObject({
+  source: SourceField,
+  fields: FieldValues.describe("Values by field id of the record's category; null removes a value."),
+  ...LinkIds,
+});
+
+export const RecordFileOut = z.object({
+  id: Uuid,
+  field: z.string(),
+  name: z.string(),
+  mediaType: z.string(),
+  size: z.number().int(),
+});
+
+export const RecordOut = z.object({
+  id: Uuid,
+  personId: Uuid.nullable().describe('Null once the record is anonymised.'),
+  holder: z.enum(RECORD_HOLDER_VALUES),
+  kind: z.string().describe('The category id of the register definition.'),
+  occurredAt: z
+    .string()
+    .describe("When it happened: the category's dating field, else when it was recorded."),
+  fields: z.record(z.string(), z.unknown()).describe('The fields the caller may read, by field id.'),
+  files: z.array(RecordFileOut),
+  links: z.object({ organisationId: Uuid.optional(), orderId: Uuid.optional(), invoiceId: Uuid.optional() }),
+  source: z.string(),
+  recordedAt: z.string(),
+  recordedBy: z.string(),
+  anonymisedAt: z.string().nullable(),
+  provenance: z
+    .record(z.string(), ProvenanceOut)
+    .optional()
+    .describe('Per field: when, from which source and by whom it was saved (R2.6).'),
+});
+
+const ListParam = z.union([z.string().min(1), z.array(z.string().min(1)).max(50)]).optional();
+
+export const TimelineQuery = z.strictObject({
+  kind: ListParam.describe('Only these kinds (category ids): repeat the parameter or separate with commas.'),
+  holder: ListParam.describe('Only these holders: order, invoice, collection, interaction, loyalty.'),
+  cursor: z.string().min(1).max(200).optional().describe('The cursor `next` of the previous page.'),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export const TimelineOut = z.object({
+  items: z.array(RecordOut).describe('Newest first, by when they happened.'),
+  next: z.string().nullable(),
+});
+
+export const RecordDeletedOut = z.object({
+  id: Uuid,
+  files: z.number().int().describe('Files deleted with it.'),
+});
+
+export const FileParams = z.strictObject({
+  id: Uuid,
+  field: z.string().min(1).max(100).describe("A field of type file of the record's category."),
+});
+
+export const FileUploadHeaders = PurposeHeaders.extend({
+  'content-type': z.string().min(1).describe("The file's media type, such as audio/mpeg."),
+  'x-file-name': z
+    .string()
+    .min(1)
+    .max(1000)
+    .describe("The file's name; percent-encode (UTF-8) a name that is not ASCII."),
+  'x-lupaus-source': z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The source of the file: one of the definition's source ids; the record's own by default."),
+});
+
+export const FileBody = z.any().meta({ type: 'string', format: 'binary' }).describe('The bytes of the file.');
+
+export const FileOut = z.object({
+  id: Uuid,
+  recordId: Uuid,
+  personId: Uuid.nullable(),
+  field: z.string(),
+  name: z.string(),
+  mediaType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+
+export const FileBytesOut = z
+  .string()
+  .meta({ format: 'binary' })
+  .describe('The bytes of the file, with the media type it was stored with.');
+
+const InteractionEventIn = z
+  .looseObject({
+    person: z
+      .looseObject({
+        id: z.string().optional(),
+        customerNumber: z.string().optional(),
+        email: z.string().optional(),
+      })
+      .describe('Who the event is about: exactly one of id, customerNumber or email.'),
+    kind: z.string().describe('A category id of the definition held by interaction.'),
+    source: SourceField,
+    fields: FieldValues.describe("Values by field id of the kind's category (R1.5)."),
+  })
+  .describe('One interaction: a web visit, an email sent or opened, a login ...');
+
+export const InteractionBatchBody = z.strictObject({
+  events: z
+    .array(InteractionEventIn)
+    .min(1)
+    .max(5000)
+    .describe('1–5 000 events, for any number of persons; 1 000 a batch is a good size.'),
+});
+
+export const InteractionBatchOut = z.object({
+  ids: z.array(Uuid).describe('The ids of the records made, in the order of the events.'),
+  persons: z.number().int().describe('How many distinct persons the events were about.'),
+});
+
+export const EndRelationshipBody = z.strictObject({
+  endedAt: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('When it ended: YYYY-MM-DD (00:00 UTC) or an ISO date and time; now when omitted.'),
+  reason: z.string().max(500).optional(),
+});
+
+export const RelationshipOut = z.object({
+  personId: Uuid,
+  rule: z
+    .enum(['explicit', 'last_contact'])
+    .describe('How the register knows the end (retention.relationshipEnd).'),
+  inactivityPeriod: z.string().nullable(),
+  state: z.enum(['active', 'ended']),
+  basis: z.enum(['explicit', 'last_contact']),
+  endedAt: z.string().nullable(),
+  endReason: z.string().nullable(),
+  judgedEndAt: z
+    .string()
+    .nullable()
+    .describe('last_contact: when the relationship ends (or ended) by inactivity.'),
+  lastContactAt: z.string().nullable(),
+  createdAt: z.string(),
+  openInvoices: z.number().int(),
+  openCollections: z.number().int(),
+  keptActiveBy: z.array(z.enum(['open_invoice', 'open_collection'])),
+});

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { checkCommand } from './commands/check';
 import { noticeCommand, ropaCommand } from './commands/document';
+import { holdCommand } from './commands/hold';
 import { initCommand } from './commands/init';
 import { personCommand } from './commands/person';
+import { retentionCommand } from './commands/retention';
 import { schemaCommand } from './commands/schema';
 import { serveCommand } from './commands/serve';
 import { reportError } from './context';
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   ropaCommand(program);
   schemaCommand(program);
   personCommand(program);
+  retentionCommand(program);
+  holdCommand(program);
   return program;
 }
 

@@ -3,5 +3,7 @@ export * from './definition/index';
 export * from './errors/index';
 export * from './fields/index';
 export * from './notice/index';
+export * from './relationship/index';
+export * from './retention/index';
 export * from './ropa/index';
 export * from './validators/index';

@@ -1,8 +1,12 @@
 export * from './connect';
 export * from './executor';
 export * from './repositories/audit';
+export * from './repositories/files';
+export * from './repositories/legal-holds';
 export * from './repositories/notice-versions';
 export * from './repositories/organisations';
 export * from './repositories/persons';
 export * from './repositories/provenance';
+export * from './repositories/records';
+export * from './repositories/retention';
 export type * from './types';

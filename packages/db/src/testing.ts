@@ -46,6 +46,15 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
         await handle.close();
         const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
         await c.connect();
+        // pg's pool.end() resolves before its clients' connections have closed; a forced drop would then
+        // terminate them mid-close, an unhandled error in the test run. Wait (up to 5 s) for them to go.
+        for (let i = 0; i < 100; i++) {
+          const r = await c.query('select count(*)::int as n from pg_stat_activity where datname = $1', [
+            name,
+          ]);
+          if (r.rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await c.query(`drop database if exists ${name} with (force)`);
         await c.end();
       },

@@ -2,6 +2,7 @@ import type { Catalogue, Definition } from '@lupaus/core';
 import type { Database, DatabaseKind } from '@lupaus/db';
 import type { Kysely } from 'kysely';
 import type { HetuVault } from './crypto/vault';
+import type { FileStore } from './files/file-store';
 
 /** Who is acting: a user (later issue: accounts), the CLI's operator or the system itself. */
 export interface Actor {
@@ -22,6 +23,8 @@ export interface Register {
   db: Kysely<Database>;
   dbKind: DatabaseKind;
   vault: HetuVault;
+  /** The bytes of stored files, encrypted (`<dataDir>/files`; a temporary directory for a test register). */
+  files: FileStore;
   clock: Clock;
   /** The data directory (PGlite data, keys, register.yaml); empty for an in-memory test register. */
   dataDir: string;

@@ -1,8 +1,9 @@
 import { buildApp } from '@lupaus/api';
 import { loadDemoPersons, openRegister } from '@lupaus/engine';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_OPERATOR, databaseUrl, dataDirOf, isInitialised, print } from '../context';
+import { CLI_OPERATOR, databaseUrl, dataDirOf, ExitError, isInitialised, print } from '../context';
 import { DEFAULT_EXAMPLE, init } from './init';
+import { DEFAULT_RETENTION_EVERY, parseEvery, scheduleRetention } from './retention';
 
 /**
  * `lupaus serve [--port N] [--host H] [--dir DIR]`: serves the HTTP API of the register in the data directory
@@ -19,7 +20,21 @@ interface ServeOpts {
   port: number;
   host: string;
   dir?: string;
+  /** How often the retention sweep runs (ms), or null for never. */
+  retentionEvery?: number | null;
 }
+
+function defaultRetentionEvery(): number | null {
+  const env = process.env.LUPAUS_RETENTION_EVERY;
+  try {
+    return parseEvery(env && env.trim() !== '' ? env : DEFAULT_RETENTION_EVERY);
+  } catch (e) {
+    throw new ExitError(2, `error: LUPAUS_RETENTION_EVERY: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const RETENTION_HELP =
+  'how often the retention sweep runs, e.g. 24h, 6h, 30m, or off (default $LUPAUS_RETENTION_EVERY or 24h; the first run shortly after start)';
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -40,6 +55,7 @@ export function serveCommand(program: Command): void {
     .option('--port <n>', 'the port (default $PORT or 3000; 0 picks a free one)', parsePort, defaultPort())
     .option('--host <host>', 'the address to bind to', DEFAULT_HOST)
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
+    .option('--retention-every <duration>', RETENTION_HELP, parseEvery)
     .action(async (opts: ServeOpts) => {
       await serve(opts);
     });
@@ -50,6 +66,7 @@ export function serveCommand(program: Command): void {
     .option('--port <n>', 'the port (default $PORT or 3000; 0 picks a free one)', parsePort, defaultPort())
     .option('--host <host>', 'the address to bind to', DEFAULT_HOST)
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
+    .option('--retention-every <duration>', RETENTION_HELP, parseEvery)
     .action(async (opts: ServeOpts) => {
       const dataDir = dataDirOf(opts);
       if (!isInitialised(dataDir)) {
@@ -63,6 +80,7 @@ export function serveCommand(program: Command): void {
 }
 
 async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
+  const every = opts.retentionEvery === undefined ? defaultRetentionEvery() : opts.retentionEvery;
   const url = databaseUrl();
   const register = await openRegister({ dataDir: dataDirOf(opts), ...(url ? { databaseUrl: url } : {}) });
   try {
@@ -74,7 +92,13 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
     const address = await app.listen({ port: opts.port, host: opts.host });
     print(`Lupaus is serving ${register.definition.controller.name}: ${address}`);
     print(`  API ${address}/api/v1/register, OpenAPI ${address}/openapi.json`);
+    // The retention sweep (R5.2) runs on a schedule; a failed run is logged, never fatal.
+    const sweep =
+      every === null
+        ? undefined
+        : scheduleRetention(register, CLI_OPERATOR, every, (line) => process.stderr.write(`${line}\n`));
     const stop = async () => {
+      await sweep?.stop();
       await app.close();
       await register.close();
       process.exit(0);

@@ -36,6 +36,10 @@ export const ERRORS = {
     message: 'The register has not been initialised: run `lupaus init` first.',
   },
   BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  TOO_LARGE: {
+    status: 413,
+    message: 'This is larger than the register accepts: send a smaller file or fewer items.',
+  },
   INTERNAL: { status: 500, message: 'Something went wrong on our side; nothing was changed.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

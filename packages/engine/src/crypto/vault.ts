@@ -49,6 +49,27 @@ export class HetuVault {
     return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]).toString('utf8');
   }
 
+  /**
+   * Encrypts bytes (a stored file) with the same key and layout as `encrypt`: `version | iv | tag | ciphertext`.
+   * The authentication tag makes a changed or truncated file fail to decrypt rather than yield wrong bytes;
+   * `aad` (such as the storage key) binds the ciphertext to where it belongs, so bytes moved to another key fail too.
+   */
+  encryptBytes(plain: Buffer, aad?: Buffer): Buffer {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.encryption, iv);
+    if (aad) cipher.setAAD(aad);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+  }
+
+  decryptBytes(sealed: Buffer, aad?: Buffer): Buffer {
+    if (sealed.length < 29 || sealed[0] !== VERSION) throw new Error('not a sealed file of this register');
+    const decipher = createDecipheriv('aes-256-gcm', this.keys.encryption, sealed.subarray(1, 13));
+    if (aad) decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.subarray(13, 29));
+    return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]);
+  }
+
   lookup(value: string): Buffer {
     return createHmac('sha256', this.keys.lookup).update(value).digest();
   }

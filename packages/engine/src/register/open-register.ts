@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -13,10 +14,13 @@ import { type DatabaseHandle, openDatabase } from '@lupaus/db';
 import { type Clock, type Register, SYSTEM_ACTOR, systemClock } from '../context';
 import { createKeyFile, keysFromEnvironment, loadKeys, readKeyFile } from '../crypto/keys';
 import { HetuVault, type Keys } from '../crypto/vault';
+import { drainFileDeletions } from '../files/delete-files';
+import { DiskFileStore } from '../files/file-store';
 import { publishNoticeVersion } from './notice-versions';
 
 export const DEFINITION_FILE = 'register.yaml';
 export const PGLITE_DIR = 'pgdata';
+export const FILES_DIR = 'files';
 export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../examples');
 
 /** The example registers shipped in `examples/` (the four seeds, completed). */
@@ -55,17 +59,47 @@ export async function assembleRegister(parts: {
   dataDir: string;
   clock?: Clock | undefined;
 }): Promise<Register> {
+  const vault = new HetuVault(parts.keys);
+  // A register in memory (tests) keeps its files in a fresh temporary directory, removed on close, so that
+  // tests run the same disk code as a real register.
+  const filesRoot = parts.dataDir
+    ? join(parts.dataDir, FILES_DIR)
+    : mkdtempSync(join(tmpdir(), 'lupaus-files-'));
+  const removeTemporary = () => {
+    if (!parts.dataDir) rmSync(filesRoot, { recursive: true, force: true });
+  };
+  let files: DiskFileStore;
+  try {
+    files = new DiskFileStore(filesRoot, vault);
+  } catch (e) {
+    removeTemporary();
+    throw e;
+  }
   const reg: Register = {
     definition: parts.definition,
     catalogue: buildCatalogue(parts.definition),
     db: parts.handle.db,
     dbKind: parts.handle.kind,
-    vault: new HetuVault(parts.keys),
+    vault,
+    files,
     clock: parts.clock ?? systemClock,
     dataDir: parts.dataDir,
-    close: () => parts.handle.close(),
+    close: async () => {
+      try {
+        await parts.handle.close();
+      } finally {
+        removeTemporary();
+      }
+    },
   };
-  await publishNoticeVersion(reg, SYSTEM_ACTOR);
+  try {
+    await publishNoticeVersion(reg, SYSTEM_ACTOR);
+    // Bytes whose records were deleted just before a crash (see delete-files.ts).
+    await drainFileDeletions(reg);
+  } catch (e) {
+    removeTemporary();
+    throw e;
+  }
   return reg;
 }
 

@@ -1,0 +1,10 @@
+export * from './get-retention-run';
+export * from './legal-hold-view';
+export * from './list-legal-holds';
+export * from './list-retention-runs';
+export * from './place-legal-hold';
+export * from './plan-retention';
+export * from './release-legal-hold';
+export * from './report';
+export * from './run-retention';
+export type { SkippedCategory } from './targets';
