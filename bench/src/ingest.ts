@@ -7,11 +7,10 @@ import {
   ingestInteractions,
   type Register,
 } from '@lupaus/engine';
-import { openTestRegister } from '@lupaus/engine/testing';
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { createRandom, generatePersons } from './generate';
-import { type Backend, createBenchDatabase, type Measurement } from './persons';
+import { type Backend, type Measurement, openBenchRegister } from './persons';
 
 /**
  * The ingestion benchmark (R2.4): web visits for many persons at once through `ingestInteractions`, a batch at a
@@ -106,38 +105,6 @@ export function generateVisits(
   return events;
 }
 
-async function openBenchRegister(opts: IngestBenchOptions): Promise<Register> {
-  const example = opts.example ?? DEFAULT_INGEST_EXAMPLE;
-  if (opts.backend === 'postgres') {
-    if (!opts.databaseUrl) throw new Error('the postgres backend needs a database URL');
-    const database = await createBenchDatabase(opts.databaseUrl);
-    try {
-      const reg = await openTestRegister(example, { databaseUrl: database.url });
-      return {
-        ...reg,
-        close: async () => {
-          try {
-            await reg.close();
-          } finally {
-            await database.drop();
-          }
-        },
-      };
-    } catch (e) {
-      await database.drop();
-      throw e;
-    }
-  }
-  const reg = await openTestRegister(example);
-  if (reg.dbKind !== 'pglite') {
-    await reg.close();
-    throw new Error(
-      'the test register opened PostgreSQL: unset LUPAUS_TEST_DATABASE_URL to benchmark PGlite',
-    );
-  }
-  return reg;
-}
-
 /** The persons, inserted directly (setup, not measured). */
 async function insertPersons(reg: Register, persons: readonly BenchPerson[], seed: number): Promise<void> {
   const names = generatePersons(Math.min(persons.length, 2000), seed);
@@ -220,7 +187,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
   log(
     `${opts.backend}: ${opts.persons} persons, then ${opts.events} web visits (${example}) through ingestInteractions`,
   );
-  const reg = await openBenchRegister(opts);
+  const reg = await openBenchRegister({ ...opts, example: opts.example ?? DEFAULT_INGEST_EXAMPLE });
   let useCaseSeconds: number;
   let validateMs = 0;
   let contacts = false;
@@ -247,7 +214,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
   }
 
   log(`${opts.backend}: the same rows by raw batched INSERTs (fresh database)`);
-  const rawReg = await openBenchRegister(opts);
+  const rawReg = await openBenchRegister({ ...opts, example: opts.example ?? DEFAULT_INGEST_EXAMPLE });
   let rawSeconds: number;
   try {
     await insertPersons(rawReg, persons, seed);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { type Actor, createPerson, type Register, searchPersons } from '@lupaus/engine';
+import { type Actor, type Clock, createPerson, type Register, searchPersons } from '@lupaus/engine';
 import { openTestRegister } from '@lupaus/engine/testing';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -106,13 +106,22 @@ export async function createBenchDatabase(url: string): Promise<{ url: string; d
   return { url: target.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
-/** A register of the example definition on a fresh database of the backend. */
-async function openRegister(opts: PersonsBenchOptions): Promise<Register> {
+/**
+ * A register of an example definition on a fresh database of the backend (a new database on the server, dropped
+ * on close; or PGlite in memory), for every benchmark suite.
+ */
+export async function openBenchRegister(opts: {
+  backend: Backend;
+  databaseUrl?: string | undefined;
+  example: string;
+  clock?: Clock;
+}): Promise<Register> {
+  const clock = opts.clock ? { clock: opts.clock } : {};
   if (opts.backend === 'postgres') {
     if (!opts.databaseUrl) throw new Error('the postgres backend needs a database URL');
     const database = await createBenchDatabase(opts.databaseUrl);
     try {
-      const reg = await openTestRegister(EXAMPLE, { databaseUrl: database.url });
+      const reg = await openTestRegister(opts.example, { databaseUrl: database.url, ...clock });
       return {
         ...reg,
         close: async () => {
@@ -128,7 +137,7 @@ async function openRegister(opts: PersonsBenchOptions): Promise<Register> {
       throw e;
     }
   }
-  const reg = await openTestRegister(EXAMPLE);
+  const reg = await openTestRegister(opts.example, clock);
   if (reg.dbKind !== 'pglite') {
     await reg.close();
     throw new Error(
@@ -380,7 +389,7 @@ export async function benchPersons(opts: PersonsBenchOptions): Promise<BackendRe
   const persons = generatePersons(opts.persons, seed);
   const cases = searchCases(persons, opts.searches, seed);
 
-  const reg = await openRegister(opts);
+  const reg = await openBenchRegister({ ...opts, example: EXAMPLE });
   try {
     log(`${opts.backend}: inserting ${opts.persons} persons through createPerson`);
     const useCaseSeconds = await insertThroughUseCase(reg, persons);
@@ -389,7 +398,7 @@ export async function benchPersons(opts: PersonsBenchOptions): Promise<BackendRe
       throw new Error(`createPerson stored ${inserted} of ${persons.length} persons`);
 
     log(`${opts.backend}: inserting the same persons by raw batched INSERTs (fresh database)`);
-    const rawReg = await openRegister(opts);
+    const rawReg = await openBenchRegister({ ...opts, example: EXAMPLE });
     let rawSeconds: number;
     try {
       rawSeconds = await insertRaw(rawReg, persons, batchSize);

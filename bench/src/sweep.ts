@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { type Actor, type Register, runRetention } from '@lupaus/engine';
-import { fixedClock, openTestRegister } from '@lupaus/engine/testing';
+import { fixedClock } from '@lupaus/engine/testing';
 import { sql } from 'kysely';
-import { type Backend, createBenchDatabase, type Measurement } from './persons';
+import { type Backend, type Measurement, openBenchRegister } from './persons';
 
 /**
  * The retention sweep benchmark (R5.2): many interactions over many persons, a share of them due under a
@@ -49,39 +49,6 @@ const AS_OF = '2025-12-01T00:00:00Z';
 const DUE_FROM = '2025-01-01T00:00:00Z';
 const KEPT_FROM = '2025-09-02T00:00:00Z';
 
-/** A register of example 002 on a fresh database of the backend, its clock at the sweep's instant. */
-async function openBenchRegister(opts: SweepBenchOptions): Promise<Register> {
-  const clock = fixedClock(AS_OF);
-  if (opts.backend === 'postgres') {
-    if (!opts.databaseUrl) throw new Error('the postgres backend needs a database URL');
-    const database = await createBenchDatabase(opts.databaseUrl);
-    try {
-      const reg = await openTestRegister(EXAMPLE, { databaseUrl: database.url, clock });
-      return {
-        ...reg,
-        close: async () => {
-          try {
-            await reg.close();
-          } finally {
-            await database.drop();
-          }
-        },
-      };
-    } catch (e) {
-      await database.drop();
-      throw e;
-    }
-  }
-  const reg = await openTestRegister(EXAMPLE, { clock });
-  if (reg.dbKind !== 'pglite') {
-    await reg.close();
-    throw new Error(
-      'the test register opened PostgreSQL, not PGlite: unset LUPAUS_TEST_DATABASE_URL to benchmark PGlite',
-    );
-  }
-  return reg;
-}
-
 /**
  * Bulk-loads `persons` persons and `rows` chats spread over them (the due ones over all persons too): `due` dated between 2025-01-01 and 2025-08-31
  * (due as of 2025-12-01), the rest from 2025-09-02 on (not due). The same rows on every call.
@@ -120,7 +87,7 @@ export async function benchSweep(opts: SweepBenchOptions): Promise<SweepBenchRes
   log(`${opts.backend}: sweep of ${opts.due} due among ${opts.rows} interactions of ${opts.persons} persons`);
 
   // (a) runRetention on one database.
-  const reg = await openBenchRegister(opts);
+  const reg = await openBenchRegister({ ...opts, example: EXAMPLE, clock: fixedClock(AS_OF) });
   let useCase: SweepBenchResult['useCase'];
   let loadSeconds: number;
   try {
@@ -145,7 +112,7 @@ export async function benchSweep(opts: SweepBenchOptions): Promise<SweepBenchRes
   }
 
   // (b) One raw DELETE of the same rows on a fresh copy: no batches, files, provenance, audit or report.
-  const copy = await openBenchRegister(opts);
+  const copy = await openBenchRegister({ ...opts, example: EXAMPLE, clock: fixedClock(AS_OF) });
   let raw: SweepBenchResult['raw'];
   try {
     await load(copy, opts);
