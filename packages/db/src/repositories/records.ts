@@ -294,7 +294,7 @@ export interface InteractionBatch {
 /**
  * Writes a batch of interactions with one statement: the rows travel as one jsonb parameter (expanded by
  * `jsonb_to_recordset`), and data-modifying CTEs insert them, move each person's last service contact forward
- * (never back; rows already as late are not touched) and write one audit row per person naming the records
+ * (never back; rows already as late are not touched) and write one audit row per person and kind naming the records
  * (ids only). On PGlite, binding eight parameters per row costs more than the insert itself, and every
  * statement and parameter parsed once less counts.
  */
@@ -325,9 +325,8 @@ export async function insertInteractionBatch(db: Executor, batch: InteractionBat
     )
     insert into audit_log (at, actor, action, entity_type, entity_id, person_id, purpose, details)
     select ${at}::timestamptz, ${batch.actor}, 'create', 'interaction', null, person_id, ${batch.purpose},
-      jsonb_build_object('batch', true, 'records', jsonb_agg(id order by id),
-        'kinds', jsonb_agg(distinct category), 'sources', jsonb_agg(distinct source))
-    from x group by person_id`.execute(db);
+      jsonb_build_object('batch', true, 'kind', category, 'source', source, 'records', jsonb_agg(id))
+    from x group by person_id, category, source`.execute(db);
 }
 
 /**
@@ -339,6 +338,73 @@ export async function lockPersons(db: Executor, ids: readonly string[]): Promise
   const r = await sql<{ id: string }>`select id from persons
     where id = any(${arrayLiteral(ids)}::uuid[]) for key share`.execute(db);
   return new Set(r.rows.map((x) => x.id));
+}
+
+/** An interaction whose person is named by id, customer number or email key, still to be found. */
+export interface UnresolvedInteraction extends Omit<NewInteraction, 'person_id'> {
+  person: { kind: 'id' | 'customerNumber' | 'email'; value: string };
+}
+
+/**
+ * The whole ingestion of a valid batch in one statement: each row's person is found in it (by id, customer
+ * number, or an email key only one person has; on a server under a key-share lock, as a foreign key would),
+ * and only if every row found its person are the rows inserted, the last contacts moved and one audit row per
+ * person and kind written, as `insertInteractionBatch` does. Returns whether it wrote, and for how many persons; when
+ * `ok` is false nothing was written and the caller reports which persons were not found.
+ */
+export async function insertResolvingInteractionBatch(
+  db: Executor,
+  batch: Omit<InteractionBatch, 'rows'> & { rows: readonly UnresolvedInteraction[]; lock: boolean },
+): Promise<{ ok: boolean; persons: number }> {
+  if (batch.rows.length === 0) return { ok: true, persons: 0 };
+  const json = JSON.stringify(
+    batch.rows.map((r) => ({
+      id: r.id,
+      pid: r.person.kind === 'id' ? r.person.value : null,
+      cnum: r.person.kind === 'customerNumber' ? r.person.value : null,
+      ekey: r.person.kind === 'email' ? r.person.value : null,
+      category: r.category,
+      occurred_at: r.occurred_at.toISOString(),
+      data: r.data,
+      source: r.source,
+    })),
+  );
+  const at = batch.recordedAt.toISOString();
+  const lock = batch.lock ? sql`for key share` : sql``;
+  const r = await sql<{ ok: boolean; persons: number }>`with x as materialized (
+      select * from jsonb_to_recordset(${json}::jsonb)
+        as x(id uuid, pid uuid, cnum text, ekey text, category text, occurred_at timestamptz, data jsonb, source text)
+    ), r as materialized (
+      select x.id, x.category, x.occurred_at, x.data, x.source, case
+        when x.pid is not null then (select p.id from persons p where p.id = x.pid ${lock})
+        when x.cnum is not null then (select p.id from persons p where p.customer_number = x.cnum ${lock})
+        else (select case when count(distinct e.person_id) = 1 then min(e.person_id::text)::uuid end
+              from person_emails e where e.value_key = x.ekey)
+      end as person_id
+      from x
+    ), ok as materialized (
+      select not exists (select 1 from r where person_id is null) as ok
+    ), inserted as (
+      insert into interactions (id, person_id, category, occurred_at, data, source, recorded_at, recorded_by)
+      select id, person_id, category, occurred_at, data, source, ${at}::timestamptz, ${batch.actor} from r
+      where (select ok from ok)
+    ), contacts as (
+      update persons p set last_contact_at = c.at
+      from (select person_id, max(occurred_at) as at from r
+            where (select ok from ok) and category = any(${arrayLiteral(batch.contactCategories)}::text[])
+            group by person_id) c
+      where p.id = c.person_id and (p.last_contact_at is null or p.last_contact_at < c.at)
+    ), audited as (
+      insert into audit_log (at, actor, action, entity_type, entity_id, person_id, purpose, details)
+      select ${at}::timestamptz, ${batch.actor}, 'create', 'interaction', null, person_id, ${batch.purpose},
+        jsonb_build_object('batch', true, 'kind', category, 'source', source, 'records', jsonb_agg(id))
+      from r where (select ok from ok) group by person_id, category, source
+    )
+    select (select ok from ok) as ok, (select count(*)::int from (select person_id from r group by person_id) g) as persons`.execute(
+    db,
+  );
+  const row = r.rows[0]!;
+  return { ok: row.ok, persons: row.persons };
 }
 
 /**

@@ -99,16 +99,22 @@ describe('ingestInteractions (003-auntie)', () => {
       browser: 'Firefox',
     });
     expect(timeline.items[1]).toMatchObject({ source: 'transactions', recordedBy: TEST_ADMIN.id });
-    // One audit row per person, naming the records (R6.4), plus the timeline view just read.
+    // One audit row per person and kind (and source), naming the records (R6.4), plus the timeline view.
     const rows = await reg.db
       .selectFrom('audit_log')
       .select(['person_id', 'action', 'entity_type', 'details'])
       .where('entity_type', '=', 'interaction')
       .execute();
-    expect(rows).toHaveLength(3);
-    expect(await count(reg, 'audit_log')).toBe(audits + 3 + 1);
-    const first = rows.find((x) => x.person_id === persons[0])!;
-    expect((first.details as { records: string[] }).records).toEqual([r.ids[0], r.ids[3], r.ids[4]]);
+    expect(rows).toHaveLength(4);
+    expect(await count(reg, 'audit_log')).toBe(audits + 4 + 1);
+    const first = rows
+      .filter((x) => x.person_id === persons[0])
+      .map((x) => x.details as { kind: string; source: string; records: string[] })
+      .sort((a, b) => a.kind.localeCompare(b.kind));
+    expect(first).toEqual([
+      { batch: true, kind: 'feedback', source: 'subject', records: [r.ids[4]] },
+      { batch: true, kind: 'web_usage', source: 'transactions', records: [r.ids[0], r.ids[3]] },
+    ]);
     expect(JSON.stringify(rows)).not.toContain('192.0.2.1');
   });
 
@@ -162,6 +168,25 @@ describe('ingestInteractions (003-auntie)', () => {
     );
     expect(e.problems[4]?.message).toMatch(/does not declare the field "shoe_size"/);
     expect(e.problems[6]?.message).toBe('no person has this customer number');
+    expect(await count(reg, 'interactions')).toBe(before);
+    expect(await count(reg, 'audit_log')).toBe(audits);
+  });
+
+  it('R1.5 a well-formed batch naming one person who does not exist is refused whole, that person named', async () => {
+    const before = await count(reg, 'interactions');
+    const audits = await count(reg, 'audit_log');
+    const e = await rejection(
+      ingestInteractions(reg, TEST_ADMIN, {
+        events: [
+          visit({ id: persons[0] }, '2024-05-01T10:00:00Z'),
+          visit({ customerNumber: 'C-1' }, '2024-05-01T10:00:00Z'),
+          visit({ customerNumber: 'C-404' }, '2024-05-01T10:00:00Z'),
+        ],
+      }),
+    );
+    expect(e.problems).toEqual([
+      { at: 'events[2].person.customerNumber', message: 'no person has this customer number' },
+    ]);
     expect(await count(reg, 'interactions')).toBe(before);
     expect(await count(reg, 'audit_log')).toBe(audits);
   });

@@ -10,6 +10,7 @@ import {
 import {
   findPersonsByIdentifiers,
   insertInteractionBatch,
+  insertResolvingInteractionBatch,
   lockPersons,
   type NewInteraction,
 } from '@lupaus/db';
@@ -103,9 +104,10 @@ function refKey(r: Resolved): string {
  * Takes in a batch of interactions (web visits, emails sent and opened, logins, ...: R2.4) for many persons at
  * once, as an analytics feed or a mailing system would send them. The whole batch is validated first, and every
  * problem is reported with its path (`events[17].fields.ip_address`, `events[3].person`); if any event is bad,
- * nothing is written. Then, in one transaction of two statements: one finds the persons by every kind of
- * identifier, the other inserts the records, moves each person's last service contact forward and writes one
- * audit row per person (naming the records, never values); see `insertInteractionBatch`.
+ * nothing is written. Then one statement finds each person (by id, customer number or email), inserts the
+ * records, moves each person's last service contact forward where the register uses it and writes one audit
+ * row per person and kind (naming the records, never values): `insertResolvingInteractionBatch`. If a person is not
+ * found, nothing is written and a second transaction finds out which, to name each in the error.
  * Each record's source, time and author are the provenance of its fields (R2.6).
  *
  * @example
@@ -190,6 +192,29 @@ export async function ingestInteractions(
   }
 
   const contacts = contactCategories(reg);
+  if (problems.length === 0) {
+    // A valid batch goes in one statement that also finds the persons; only if one is not found (or an email
+    // names several) does the batch take the path below, which writes nothing and says which.
+    const rows = prepared.map((p, i) => ({
+      id: uuidv7(),
+      person: refs[i]!,
+      category: p!.category.id,
+      occurred_at: p!.occurredAt,
+      data: p!.data,
+      source: p!.source,
+    }));
+    const written = await reg.db.transaction().execute((tx) =>
+      insertResolvingInteractionBatch(tx, {
+        rows,
+        recordedAt: now,
+        actor: actor.id,
+        purpose,
+        contactCategories: [...contacts],
+        lock: reg.dbKind === 'postgres',
+      }),
+    );
+    if (written.ok) return { ids: rows.map((r) => r.id), persons: written.persons };
+  }
   return reg.db.transaction().execute(async (tx) => {
     // Resolve every identifier, also of a batch with problems, so that unknown persons are reported with the rest.
     const distinct = new Map<string, Resolved>();
