@@ -149,7 +149,7 @@ describe('the file routes (003-auntie call recordings)', () => {
     expect(await storedKeys()).toEqual([]);
   });
 
-  it('reads a percent-encoded name and writes a safe Content-Disposition', () => {
+  it('R2.4 reads a percent-encoded name and writes a safe Content-Disposition', () => {
     expect(headerFileName('%C3%84%C3%A4nite.mp3')).toBe('Äänite.mp3');
     expect(headerFileName('100%.mp3')).toBe('100%.mp3');
     expect(contentDisposition('a"b\u00e4.mp3')).toBe(

@@ -166,6 +166,19 @@ describe('the record routes (003-auntie)', () => {
       (await inject('GET', '/api/v1/persons/01900000-0000-7000-8000-000000000000/timeline')).statusCode,
     ).toBe(404);
   });
+
+  it('R2.4 a timeline cursor the timeline did not give (a year past 9999, a bare number, an id that is no UUID) is refused (422), never a 500', async () => {
+    const cursor = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+    for (const c of [
+      cursor('+275760-09-13T00:00:00.000Z|01900000-0000-7000-8000-000000000000'),
+      cursor('1|01900000-0000-7000-8000-000000000000'),
+      cursor('2024-01-01T00:00:00.000Z|not-an-id'),
+    ]) {
+      const res = await inject('GET', `/api/v1/persons/${person}/timeline?cursor=${c}`);
+      expect(res.statusCode, res.body).toBe(422);
+      expect(errorOf(res).problems.map((x) => x.at)).toEqual(['cursor']);
+    }
+  });
 });
 
 describe('the relationship routes (001-vitec-katrina)', () => {

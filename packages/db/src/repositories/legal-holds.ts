@@ -13,13 +13,15 @@ export async function findLegalHoldRow(db: Executor, id: string): Promise<LegalH
   return db.selectFrom('legal_holds').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function releaseLegalHoldRow(db: Executor, id: string, at: Date, by: string): Promise<void> {
-  await db
+/** Releases a hold not yet released; false if it was (e.g. by a concurrent release that committed first). */
+export async function releaseLegalHoldRow(db: Executor, id: string, at: Date, by: string): Promise<boolean> {
+  const r = await db
     .updateTable('legal_holds')
     .set({ released_at: at, released_by: by })
     .where('id', '=', id)
     .where('released_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 /**

@@ -179,6 +179,12 @@ export async function findLinkTarget(
   return db.selectFrom(table).select(['id', 'person_id']).where('id', '=', id).executeTakeFirst();
 }
 
+/** The id of the invoice that has this number, if one has (the column is unique). */
+export async function findInvoiceIdByNumber(db: Executor, number: string): Promise<string | undefined> {
+  const row = await db.selectFrom('invoices').select('id').where('number', '=', number).executeTakeFirst();
+  return row?.id;
+}
+
 export async function updateRecordRow(
   db: Executor,
   holder: RecordTableHolder,

@@ -2,7 +2,6 @@ import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../executor';
 import type { RetentionRunsTable } from '../types';
-import type { AuditEntry } from './audit';
 
 /**
  * Retention runs (R5.2): one row per run of the sweep, its status and its report. A run writes its progress into
@@ -97,26 +96,4 @@ export async function tryRetentionLock(db: Executor): Promise<boolean> {
 
 export async function releaseRetentionLock(db: Executor): Promise<void> {
   await sql`select pg_advisory_unlock(${sql.lit(RETENTION_LOCK_KEY)})`.execute(db);
-}
-
-/**
- * Writes many audit rows in one statement with one parameter (a JSON array): for the sweep, which writes an audit
- * row per person and category in every batch. Ids only, never personal data, like every audit row.
- */
-export async function insertAuditBatch(db: Executor, entries: readonly AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const rows = entries.map((e) => ({
-    at: e.at.toISOString(),
-    actor: e.actor,
-    action: e.action,
-    entity_type: e.entityType,
-    entity_id: e.entityId,
-    person_id: e.personId,
-    purpose: e.purpose,
-    details: e.details ?? {},
-  }));
-  await sql`insert into audit_log (at, actor, action, entity_type, entity_id, person_id, purpose, details)
-    select x.at, x.actor, x.action, x.entity_type, x.entity_id, x.person_id, x.purpose, x.details
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(at timestamptz, actor text, action text,
-      entity_type text, entity_id uuid, person_id uuid, purpose text, details jsonb)`.execute(db);
 }

@@ -4,6 +4,7 @@ import {
   deleteFileRowsById,
   type FileRow,
   findFileOfField,
+  findFileRow,
   insertFileRow,
   queueFileDeletions,
 } from '@lupaus/db';
@@ -174,11 +175,7 @@ export async function attachFile(
         values: { [field]: id },
         details: { kind: current.category, file: id },
       });
-      return (await tx
-        .selectFrom('files')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow()) as FileRow;
+      return (await findFileRow(tx, id))!;
     });
   } catch (e) {
     await reg.files.delete(key).catch(() => {});

@@ -2,6 +2,7 @@ import { CORE_FIELDS, LupausError, type ProblemDetail, type RecordHolder } from 
 import {
   advanceLastContact,
   type Executor,
+  findInvoiceIdByNumber,
   findLinkTarget,
   insertRecordRow,
   lockPersons,
@@ -101,13 +102,9 @@ export async function assertUniqueInvoiceNumber(
   at = 'fields.number',
 ): Promise<void> {
   if (typeof columns.number !== 'string') return;
-  const other = await tx
-    .selectFrom('invoices')
-    .select('id')
-    .where('number', '=', columns.number)
-    .executeTakeFirst();
-  if (other && other.id !== selfId) {
-    throw new LupausError('CONFLICT', {}, [{ at, message: `invoice ${other.id} already has this number` }]);
+  const other = await findInvoiceIdByNumber(tx, columns.number);
+  if (other && other !== selfId) {
+    throw new LupausError('CONFLICT', {}, [{ at, message: `invoice ${other} already has this number` }]);
   }
 }
 

@@ -3,6 +3,7 @@ import { listTimelineRows } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
+import { requireId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { isRecordHolder, type RecordView, recordCategories, recordViews } from './record-store';
 
@@ -24,6 +25,8 @@ export interface TimelinePage {
 }
 
 const MAX_LIMIT = 200;
+/** The instant as `encodeTimelineCursor` writes it (toISOString of a four-digit year, which PostgreSQL takes). */
+const CURSOR_INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** An opaque keyset cursor: the position (occurred_at, id) of the last record shown. */
 export function encodeTimelineCursor(occurredAt: string, id: string): string {
@@ -40,12 +43,17 @@ export function decodeTimelineCursor(cursor: string): { occurredAt: Date; id: st
   const occurredAt = new Date(at ?? '');
   if (
     rest.length > 0 ||
+    !CURSOR_INSTANT_RE.test(at ?? '') ||
     Number.isNaN(occurredAt.getTime()) ||
-    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id ?? '')
+    occurredAt.toISOString() !== at
   ) {
     throw bad();
   }
-  return { occurredAt, id: id! };
+  try {
+    return { occurredAt, id: requireId(id ?? '', 'record', 'cursor') };
+  } catch {
+    throw bad();
+  }
 }
 
 /**

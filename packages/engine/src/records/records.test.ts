@@ -258,6 +258,7 @@ describe('records of 003-auntie: services, loyalty, interactions', () => {
       source: 'subject',
       fields: { service: 'Siivous' },
     });
+    expect(r.fields).toEqual({ service: 'Siivous' });
     const seen = await getRecord(reg, MARKETING, r.id);
     expect(seen.fields).toEqual({});
   });

@@ -1,4 +1,5 @@
 import { findControlCharacter, isIsoDate, LupausError, type ProblemDetail } from '@lupaus/core';
+import { updatePersonRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
@@ -69,16 +70,12 @@ export async function endRelationship(
         },
       ]);
     }
-    await tx
-      .updateTable('persons')
-      .set({
-        relationship_ended_at: endedAt,
-        relationship_end_reason: reason,
-        updated_at: now,
-        updated_by: actor.id,
-      })
-      .where('id', '=', person.id)
-      .execute();
+    await updatePersonRow(tx, person.id, {
+      relationship_ended_at: endedAt,
+      relationship_end_reason: reason,
+      updated_at: now,
+      updated_by: actor.id,
+    });
     await audit(tx, reg, actor, {
       action: 'end_relationship',
       entityType: 'person',

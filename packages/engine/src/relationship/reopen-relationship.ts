@@ -1,3 +1,4 @@
+import { updatePersonRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
@@ -20,16 +21,12 @@ export async function reopenRelationship(
   return reg.db.transaction().execute(async (tx) => {
     const person = await requirePersonRow(tx, personId);
     if (person.relationship_ended_at !== null) {
-      await tx
-        .updateTable('persons')
-        .set({
-          relationship_ended_at: null,
-          relationship_end_reason: null,
-          updated_at: now,
-          updated_by: actor.id,
-        })
-        .where('id', '=', person.id)
-        .execute();
+      await updatePersonRow(tx, person.id, {
+        relationship_ended_at: null,
+        relationship_end_reason: null,
+        updated_at: now,
+        updated_by: actor.id,
+      });
       await audit(tx, reg, actor, {
         action: 'reopen_relationship',
         entityType: 'person',

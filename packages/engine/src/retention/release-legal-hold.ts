@@ -16,15 +16,18 @@ export async function releaseLegalHold(reg: Register, actor: Actor, id: string):
   return reg.db.transaction().execute(async (tx) => {
     const row = await findLegalHoldRow(tx, holdId);
     if (!row) throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no legal hold ${holdId}` }]);
-    if (row.released_at) {
-      throw new LupausError('CONFLICT', { id }, [
+    const releasedAlready = (r: typeof row) =>
+      new LupausError('CONFLICT', { id }, [
         {
           at: 'id',
-          message: `legal hold ${holdId} was released already, on ${new Date(row.released_at).toISOString()} by ${row.released_by ?? 'unknown'}`,
+          message: `legal hold ${holdId} was released already, on ${r.released_at ? new Date(r.released_at).toISOString() : 'unknown'} by ${r.released_by ?? 'unknown'}`,
         },
       ]);
+    if (row.released_at) throw releasedAlready(row);
+    // The update itself checks that the hold is not released, so two concurrent releases audit only once.
+    if (!(await releaseLegalHoldRow(tx, holdId, now, actor.id))) {
+      throw releasedAlready((await findLegalHoldRow(tx, holdId)) ?? row);
     }
-    await releaseLegalHoldRow(tx, holdId, now, actor.id);
     await audit(tx, reg, actor, {
       action: 'legal_hold_release',
       entityType: 'legal_hold',

@@ -4,7 +4,7 @@ import {
   type AuditEntry,
   arrayLiteral,
   type Executor,
-  insertAuditBatch,
+  insertAudit,
   insertRetentionRun,
   markInterruptedRuns,
   RECORD_TABLES,
@@ -420,7 +420,7 @@ async function sweepTarget(
             { keep: 'delete', now, actorId: actor.id },
           );
           const changed = erased.filter((e) => e.deleted.length + e.anonymised.length > 0);
-          await insertAuditBatch(
+          await insertAudit(
             tx,
             changed.map((e) => ({
               at: now,
@@ -485,7 +485,7 @@ async function deleteRows(
   await sql`delete from provenance where entity_type = ${entityType} and entity_id = any(${arrayLiteral(ids)}::uuid[])`.execute(
     tx,
   );
-  await insertAuditBatch(
+  await insertAudit(
     tx,
     q.subject === 'organisation'
       ? // An organisation is nobody's: one row for each, by its id.
@@ -594,7 +594,7 @@ async function anonymiseRecords(
   await sql`delete from provenance where entity_type = ${t.holder} and entity_id = any(${arrayLiteral(ids)}::uuid[])`.execute(
     tx,
   );
-  await insertAuditBatch(tx, auditRows(reg, actor, 'retention_anonymise', t.holder, rows.rows, details));
+  await insertAudit(tx, auditRows(reg, actor, 'retention_anonymise', t.holder, rows.rows, details));
   group.anonymised += rows.rows.length;
   state.report.totals.anonymised += rows.rows.length;
   return { items: rows.rows.length, files };
@@ -622,7 +622,7 @@ async function sweepPersons(
       // Interactions have no foreign key to cascade (migration 0002); none should be left, as with a cascade.
       await sql`delete from interactions where person_id = any(${arrayLiteral(ids)}::uuid[])`.execute(tx);
       await sql`delete from persons where id = any(${arrayLiteral(ids)}::uuid[])`.execute(tx);
-      await insertAuditBatch(
+      await insertAudit(
         tx,
         ids.map((id) => ({
           at: now,
