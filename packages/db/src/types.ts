@@ -232,6 +232,160 @@ export interface AuditLogTable {
   hash: string | null;
 }
 
+/** A consent, its withdrawal or a prohibition, per channel and purpose of the definition's marketing (R3.1). Append-only. */
+export interface ConsentsTable {
+  id: string;
+  person_id: string;
+  channel: string;
+  purpose: string;
+  state: 'given' | 'withdrawn' | 'prohibited';
+  /** When the person made the choice. */
+  at: Timestamp;
+  /** The source id of the definition (the person, staff, a partner ...). */
+  source: string;
+  evidence_text: string | null;
+  evidence_file_id: string | null;
+  /** The notice version in force when the choice was made (notice_versions.version). */
+  notice_version: number;
+  request_id: string | null;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
+/** A contact point kept out of marketing: by objection or prohibition (outliving erasure) or an imported list (R3.2, R4.6). */
+export interface SuppressionsTable {
+  id: string;
+  channel: string;
+  kind: 'email' | 'phone' | 'address';
+  /** The vault's keyed hash of the normalised contact point (never the value itself). */
+  value_hash: Buffer;
+  /** null: every marketing purpose. */
+  purpose: string | null;
+  reason: 'objection' | 'prohibition' | 'import';
+  list_name: string | null;
+  valid_until: Timestamp | null;
+  added_at: Timestamp;
+  added_by: string;
+}
+
+export type RequestType =
+  | 'access'
+  | 'rectification'
+  | 'erasure'
+  | 'restriction'
+  | 'objection'
+  | 'portability'
+  | 'withdrawal'
+  | 'anonymisation';
+export type RequestState = 'received' | 'verified' | 'blocked' | 'completed' | 'refused';
+
+/** A data subject's request (R4.1): received, identity verified, maybe extended, then completed, refused or blocked. */
+export interface RequestsTable {
+  id: string;
+  /** null once the person is erased: the request stays as the proof that the right was honoured. */
+  person_id: string | null;
+  type: RequestType;
+  state: RequestState;
+  received_via: 'written' | 'electronic';
+  received_at: Timestamp;
+  /** One calendar month from receipt (art. 12(3)). */
+  due_on: string;
+  /** Extended by up to two further months, with the reason told to the subject within the first month. */
+  extended_to: string | null;
+  extension_reason: string | null;
+  identity_verified_at: Timestamp | null;
+  identity_method: string | null;
+  identity_verified_by: string | null;
+  charge: ColumnType<
+    'free' | 'fee' | 'refused',
+    'free' | 'fee' | 'refused' | undefined,
+    'free' | 'fee' | 'refused'
+  >;
+  charge_reason: string | null;
+  details: Json<Record<string, unknown>>;
+  outcome: Json<Record<string, unknown>>;
+  closed_at: Timestamp | null;
+  created_at: Timestamp;
+  created_by: string;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+
+/** What happened to a request, in order. Append-only. */
+export interface RequestEventsTable {
+  id: Generated<string>;
+  request_id: string;
+  at: Timestamp;
+  actor: string;
+  event: string;
+  details: Json<Record<string, unknown>>;
+}
+
+/** A restriction of processing (art. 18, R4.5): while active the person's data is only stored. */
+export interface RestrictionsTable {
+  id: string;
+  person_id: string;
+  ground: 'accuracy_contested' | 'unlawful_processing' | 'legal_claims' | 'objection_pending';
+  reason: string | null;
+  request_id: string | null;
+  started_at: Timestamp;
+  started_by: string;
+  lift_notified_at: Timestamp | null;
+  lifted_at: Timestamp | null;
+  lifted_by: string | null;
+}
+
+/** An objection (art. 21, R4.6). */
+export interface ObjectionsTable {
+  id: string;
+  person_id: string;
+  kind: 'direct_marketing' | 'profiling' | 'legitimate_interest';
+  channel: string | null;
+  purpose: string | null;
+  situation: string | null;
+  state: 'pending' | 'upheld' | 'rejected';
+  decision: string | null;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  request_id: string | null;
+  received_at: Timestamp;
+  recorded_by: string;
+}
+
+/** A disclosure made (R6.5): what went to whom, on which basis. Append-only. */
+export interface DisclosureLogTable {
+  id: string;
+  person_id: string;
+  disclosure: string;
+  recipient: string;
+  recipient_name: string | null;
+  recipient_email: string | null;
+  basis: string;
+  categories: ColumnType<string[], string[] | string, string[] | string>;
+  fields: ColumnType<string[], string[] | string | undefined, string[] | string>;
+  reason: string | null;
+  at: Timestamp;
+  recorded_by: string;
+}
+
+/** The outbox of notices: art. 19 to recipients and sources, and the subject's own (extension, refusal, lifting). */
+export interface NotificationsTable {
+  id: string;
+  person_id: string | null;
+  request_id: string | null;
+  kind: string;
+  audience: 'recipient' | 'source' | 'subject';
+  audience_id: string | null;
+  to_address: string | null;
+  subject: string;
+  body: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+  message_id: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+}
+
 export interface Database {
   notice_versions: NoticeVersionsTable;
   persons: PersonsTable;
@@ -251,6 +405,14 @@ export interface Database {
   file_deletions: FileDeletionsTable;
   legal_holds: LegalHoldsTable;
   retention_runs: RetentionRunsTable;
+  consents: ConsentsTable;
+  suppressions: SuppressionsTable;
+  requests: RequestsTable;
+  request_events: RequestEventsTable;
+  restrictions: RestrictionsTable;
+  objections: ObjectionsTable;
+  disclosure_log: DisclosureLogTable;
+  notifications: NotificationsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

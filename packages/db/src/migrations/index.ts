@@ -1,6 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial';
 import * as m0002 from './0002-activity-and-retention';
+import * as m0003 from './0003-hot-last-contact';
+import * as m0004 from './0004-consents-and-rights';
 
 /**
  * Every migration, listed statically so that bundling and tests see the same set. Migrations are frozen once
@@ -9,6 +11,8 @@ import * as m0002 from './0002-activity-and-retention';
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-activity-and-retention': m0002,
+  '0003-hot-last-contact': m0003,
+  '0004-consents-and-rights': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
