@@ -11,6 +11,7 @@ import {
   type Measurement,
   postgresUnreachable,
 } from './persons';
+import { benchRights, type RightsBenchResult } from './rights';
 import { benchSweep, type SweepBenchResult } from './sweep';
 
 /**
@@ -29,7 +30,7 @@ export const DEFAULT_DATABASE_URL = `postgres://${encodeURIComponent(
 )}@127.0.0.1:5432/postgres`;
 
 /** The benchmark suites: person insert and search, interaction ingestion, the retention sweep. */
-export const SUITES = ['persons', 'ingest', 'sweep'] as const;
+export const SUITES = ['persons', 'ingest', 'sweep', 'rights'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface RunOptions {
@@ -43,6 +44,9 @@ export interface RunOptions {
   sweepRows: number;
   sweepDue: number;
   sweepPersons: number;
+  /** Rights: the person's interactions, and the interleaved runs of the access report. */
+  rightsInteractions: number;
+  rightsRuns: number;
   backends: Backend[];
   databaseUrl: string;
   seed: number;
@@ -53,12 +57,14 @@ export const USAGE = `usage: npm run bench -- [--persons N] [--searches M] [--ba
                         [--database-url URL] [--seed S] [--no-write]
   --persons N       persons to insert (default 2000)
   --searches M      searches of each kind: name prefix, email, phone, hetu (default 500)
-  --suite S         persons, ingest or all (default all)
+  --suite S         persons, ingest, sweep, rights or all (default all)
   --ingest-persons  persons the ingestion benchmark inserts first (default 10000)
   --events E        web visits it ingests, 1 000 a batch (default 100000)
   --sweep-rows R    interactions the retention sweep benchmark loads (default 1000000)
   --sweep-due D     of them due, swept by runRetention and by one raw DELETE (default 100000)
   --sweep-persons P persons they belong to (default 50000)
+  --rights-interactions N  interactions of the person whose access report and erasure are measured (default 10000)
+  --rights-runs R   access reports measured, interleaved with raw reads; the median counts (default 3)
   --backend B       pglite, postgres or both (default both; postgres is skipped when unreachable)
   --database-url    the PostgreSQL server; a fresh database is created on it for each run and dropped after
                     (default $LUPAUS_BENCH_DATABASE_URL, $LUPAUS_TEST_DATABASE_URL or ${DEFAULT_DATABASE_URL})
@@ -84,6 +90,8 @@ export function parseOptions(argv: string[]): RunOptions | 'help' {
       'sweep-rows': { type: 'string' },
       'sweep-due': { type: 'string' },
       'sweep-persons': { type: 'string' },
+      'rights-interactions': { type: 'string' },
+      'rights-runs': { type: 'string' },
       backend: { type: 'string' },
       'database-url': { type: 'string' },
       seed: { type: 'string' },
@@ -110,6 +118,8 @@ export function parseOptions(argv: string[]): RunOptions | 'help' {
     sweepRows: positiveInt('sweep-rows', values['sweep-rows'], 1_000_000),
     sweepDue: positiveInt('sweep-due', values['sweep-due'], 100_000),
     sweepPersons: positiveInt('sweep-persons', values['sweep-persons'], 50_000),
+    rightsInteractions: positiveInt('rights-interactions', values['rights-interactions'], 10_000),
+    rightsRuns: positiveInt('rights-runs', values['rights-runs'], 3),
     backends: backend === 'both' ? ['pglite', 'postgres'] : [backend as Backend],
     databaseUrl:
       values['database-url'] ??
@@ -178,6 +188,7 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
   const results: BackendResult[] = [];
   const ingest: IngestBenchResult[] = [];
   const sweep: SweepBenchResult[] = [];
+  const rights: RightsBenchResult[] = [];
   const skipped: { backend: Backend; reason: string }[] = [];
   for (const backend of opts.backends) {
     if (backend === 'postgres') {
@@ -226,11 +237,23 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
         }),
       );
     }
+    if (opts.suites.includes('rights')) {
+      rights.push(
+        await benchRights({
+          backend,
+          interactions: opts.rightsInteractions,
+          runs: opts.rightsRuns,
+          databaseUrl: backend === 'postgres' ? opts.databaseUrl : undefined,
+          log,
+        }),
+      );
+    }
   }
   const measurements = [
     ...results.flatMap((r) => r.measurements),
     ...ingest.flatMap((r) => r.measurements),
     ...sweep.flatMap((r) => r.measurements),
+    ...rights.flatMap((r) => r.measurements),
   ];
   log('');
   log(formatTable(measurements));
@@ -251,6 +274,8 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
       sweepRows: opts.sweepRows,
       sweepDue: opts.sweepDue,
       sweepPersons: opts.sweepPersons,
+      rightsInteractions: opts.rightsInteractions,
+      rightsRuns: opts.rightsRuns,
       backends: opts.backends,
       seed: opts.seed,
     },
@@ -259,6 +284,7 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
     results,
     ingest,
     sweep,
+    rights,
   };
   let file: string | null = null;
   if (opts.out) {

@@ -16,14 +16,20 @@ import {
 } from 'fastify-type-provider-zod';
 import { installErrorHandling } from './errors';
 import { openApiDocument } from './openapi';
+import { accessRoutes } from './routes/access';
+import { consentRoutes } from './routes/consents';
+import { erasureRoutes } from './routes/erasure';
 import { fileRoutes } from './routes/files';
 import { interactionRoutes } from './routes/interactions';
+import { marketingRoutes } from './routes/marketing';
 import { organisationRoutes } from './routes/organisations';
 import { personRoutes } from './routes/persons';
 import { recordRoutes } from './routes/records';
 import { registerRoutes } from './routes/register';
 import { relationshipRoutes } from './routes/relationship';
+import { requestRoutes } from './routes/requests';
 import { retentionRoutes } from './routes/retention';
+import { rightsRoutes } from './routes/rights';
 
 /**
  * The HTTP API (R7.3): a Fastify app over one open register. Until accounts and sign-in exist, every request
@@ -118,6 +124,30 @@ export async function assembleApp(
           name: 'retention',
           description: 'The retention sweep, its dry run and reports, and legal holds (R5.1, R5.2)',
         },
+        {
+          name: 'access',
+          description: 'The access report, portable data and the log of disclosures (R4.2, R4.7, R6.5)',
+        },
+        {
+          name: 'rights',
+          description:
+            'Rectification, restriction and objection, and the outbox of notices they send (R4.3, R4.5, R4.6)',
+        },
+        {
+          name: 'requests',
+          description:
+            "The data subject's requests: identity verification, deadlines, extensions, refusals (R4.1)",
+        },
+        {
+          name: 'consents',
+          description:
+            'Consents and prohibitions per channel and purpose, their withdrawal, the objection to direct marketing and suppression lists (R3.1, R3.2, R4.6, R4.8)',
+        },
+        {
+          name: 'marketing',
+          description:
+            'Marketing selections, segments and mailing labels, all through the marketing gate (R3.2, R3.3)',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -134,6 +164,12 @@ export async function assembleApp(
       await fileRoutes(api, ctx);
       await relationshipRoutes(api, ctx);
       await retentionRoutes(api, ctx);
+      await consentRoutes(api, ctx);
+      await marketingRoutes(api, ctx);
+      await requestRoutes(api, ctx);
+      await accessRoutes(api, ctx);
+      await rightsRoutes(api, ctx);
+      await erasureRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -1,10 +1,16 @@
 import { Command } from 'commander';
+import { accessCommand } from './commands/access';
 import { checkCommand } from './commands/check';
+import { consentCommand, suppressCommand } from './commands/consent';
 import { noticeCommand, ropaCommand } from './commands/document';
+import { eraseCommands } from './commands/erase';
+import { exportCommand } from './commands/export';
 import { holdCommand } from './commands/hold';
 import { initCommand } from './commands/init';
 import { personCommand } from './commands/person';
+import { requestCommand } from './commands/request';
 import { retentionCommand } from './commands/retention';
+import { rightsCommands } from './commands/rights';
 import { schemaCommand } from './commands/schema';
 import { serveCommand } from './commands/serve';
 import { reportError } from './context';
@@ -29,6 +35,13 @@ export function buildProgram(): Command {
   personCommand(program);
   retentionCommand(program);
   holdCommand(program);
+  requestCommand(program);
+  accessCommand(program);
+  rightsCommands(program);
+  eraseCommands(program);
+  consentCommand(program);
+  suppressCommand(program);
+  exportCommand(program);
   return program;
 }
 

@@ -1,3 +1,4 @@
+export * from './access/index';
 export * from './catalogue/index';
 export * from './definition/index';
 export * from './errors/index';
@@ -5,5 +6,6 @@ export * from './fields/index';
 export * from './notice/index';
 export * from './relationship/index';
 export * from './retention/index';
+export * from './rights/index';
 export * from './ropa/index';
 export * from './validators/index';

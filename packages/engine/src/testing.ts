@@ -7,6 +7,8 @@ import type { Actor, Clock, Register } from './context';
 import { randomKeys } from './crypto/vault';
 import { assembleRegister, DEFINITION_FILE, EXAMPLES_DIR } from './register/open-register';
 
+export { decodeMail, startTestSmtpServer } from './notifications/smtp-test-server';
+
 /** The operator tests act as: an administrator. */
 export const TEST_ADMIN: Actor = { id: 'test-admin', roles: ['administrator'] };
 

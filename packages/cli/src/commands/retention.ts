@@ -289,35 +289,34 @@ function progressBar() {
 }
 
 /**
- * The sweep run by `lupaus serve` every `everyMs` (the first run shortly after start). Timers are unref'd so they
+ * Runs `task` every `everyMs` (the first run after `firstAfterMs`), for `lupaus serve`. Timers are unref'd so they
  * never keep the process alive; a failed run is logged and the schedule goes on; `stop` cancels the next run and
- * stops one in progress between two batches.
+ * signals one in progress to stop (the sweep stops between two batches).
+ *
+ * @example
+ * ```ts
+ * const job = scheduleEvery(60_000, 1_000, async () => 'ran', (line) => console.error(line));
+ * await job.stop();
+ * ```
  */
-export function scheduleRetention(
-  register: Register,
-  actor: Actor,
+export function scheduleEvery(
   everyMs: number,
+  firstAfterMs: number,
+  task: (signal: AbortSignal) => Promise<string | undefined>,
   log: (line: string) => void,
-  firstAfterMs = Math.min(everyMs, FIRST_RUN_AFTER_MS),
+  what: string,
 ): { stop(): Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
   const abort = new AbortController();
   const tick = () => {
-    running = runRetention(register, actor, { signal: abort.signal })
-      .then((r) => {
-        if (
-          r.totals.deleted + r.totals.anonymised + r.totals.erased + r.totals.persons > 0 ||
-          r.status !== 'completed'
-        ) {
-          log(
-            `retention run ${r.runId}: ${r.status}; deleted ${r.totals.deleted}, anonymised ${r.totals.anonymised}, persons ${r.totals.persons}, blocked ${r.totals.blocked}`,
-          );
-        }
+    running = task(abort.signal)
+      .then((line) => {
+        if (line) log(line);
       })
       .catch((e: unknown) => {
-        log(`retention run failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        log(`${what} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
       })
       .finally(() => {
         running = undefined;
@@ -337,6 +336,29 @@ export function scheduleRetention(
       await running;
     },
   };
+}
+
+/** The sweep run by `lupaus serve` every `everyMs` (the first run shortly after start); see `scheduleEvery`. */
+export function scheduleRetention(
+  register: Register,
+  actor: Actor,
+  everyMs: number,
+  log: (line: string) => void,
+  firstAfterMs = Math.min(everyMs, FIRST_RUN_AFTER_MS),
+): { stop(): Promise<void> } {
+  return scheduleEvery(
+    everyMs,
+    firstAfterMs,
+    async (signal) => {
+      const r = await runRetention(register, actor, { signal });
+      return r.totals.deleted + r.totals.anonymised + r.totals.erased + r.totals.persons > 0 ||
+        r.status !== 'completed'
+        ? `retention run ${r.runId}: ${r.status}; deleted ${r.totals.deleted}, anonymised ${r.totals.anonymised}, persons ${r.totals.persons}, blocked ${r.totals.blocked}`
+        : undefined;
+    },
+    log,
+    'retention run',
+  );
 }
 
 export const FIRST_RUN_AFTER_MS = 10_000;

@@ -1,9 +1,9 @@
 import { buildApp } from '@lupaus/api';
-import { loadDemoPersons, openRegister } from '@lupaus/engine';
+import { loadDemoPersons, openRegister, registerMailer, sendPendingNotifications } from '@lupaus/engine';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CLI_OPERATOR, databaseUrl, dataDirOf, ExitError, isInitialised, print } from '../context';
 import { DEFAULT_EXAMPLE, init } from './init';
-import { DEFAULT_RETENTION_EVERY, parseEvery, scheduleRetention } from './retention';
+import { DEFAULT_RETENTION_EVERY, parseEvery, scheduleEvery, scheduleRetention } from './retention';
 
 /**
  * `lupaus serve [--port N] [--host H] [--dir DIR]`: serves the HTTP API of the register in the data directory
@@ -15,6 +15,18 @@ import { DEFAULT_RETENTION_EVERY, parseEvery, scheduleRetention } from './retent
  */
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
+/** How often `serve` sends the outbox of notices: $LUPAUS_NOTIFICATIONS_EVERY (30s, 5m, off), else every minute. */
+function notificationsEvery(): number | null {
+  const env = process.env.LUPAUS_NOTIFICATIONS_EVERY;
+  try {
+    return parseEvery(env && env.trim() !== '' ? env : '1m');
+  } catch (e) {
+    throw new ExitError(
+      2,
+      `error: LUPAUS_NOTIFICATIONS_EVERY: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
 
 interface ServeOpts {
   port: number;
@@ -81,6 +93,7 @@ export function serveCommand(program: Command): void {
 
 async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
   const every = opts.retentionEvery === undefined ? defaultRetentionEvery() : opts.retentionEvery;
+  const sendEvery = notificationsEvery();
   const url = databaseUrl();
   const register = await openRegister({ dataDir: dataDirOf(opts), ...(url ? { databaseUrl: url } : {}) });
   try {
@@ -97,7 +110,27 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
       every === null
         ? undefined
         : scheduleRetention(register, CLI_OPERATOR, every, (line) => process.stderr.write(`${line}\n`));
+    // The outbox (art. 19 notices, the subject's own) is sent every minute when LUPAUS_SMTP_URL names a server.
+    const mailer = registerMailer(register);
+    const outbox =
+      mailer && sendEvery !== null
+        ? scheduleEvery(
+            sendEvery,
+            Math.min(sendEvery, 5_000),
+            async () => {
+              const r = await sendPendingNotifications(register, mailer);
+              return r.sent + r.failed > 0 ? `notifications: ${r.sent} sent, ${r.failed} failed` : undefined;
+            },
+            (line) => process.stderr.write(`${line}\n`),
+            'sending notifications',
+          )
+        : undefined;
+    if (!outbox)
+      print(
+        '  notices stay in the outbox: set LUPAUS_SMTP_URL (and LUPAUS_NOTIFICATIONS_EVERY) to send them',
+      );
     const stop = async () => {
+      await outbox?.stop();
       await sweep?.stop();
       await app.close();
       await register.close();

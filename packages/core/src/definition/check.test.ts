@@ -124,6 +124,24 @@ describe('checkSource', () => {
     expect(checkSource(BASE)).toEqual([]);
   });
 
+  it('R1.4 reports a marketing channel that does not say which contact point it uses', () => {
+    const src = `${BASE}marketing:
+  channels:
+    - id: email
+      name: { fi: Sähköposti, en: Email }
+      electronic: true
+      contact: email
+    - id: letters
+      name: { fi: Kirjeet, en: Letters }
+`;
+    expectOnly(
+      src,
+      ['marketing', 'channels', 1],
+      'marketing.channels[1]: marketing channel "letters" does not say which contact point its messages go to; add contact: email, phone or address',
+      at(src, 'id: letters'),
+    );
+  });
+
   it('R1.4 reports a y-tunnus with a wrong check digit at its line', () => {
     const src = edit(BASE, ['businessId: 1599535-4', 'businessId: 1599535-3']);
     expectOnly(

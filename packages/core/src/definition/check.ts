@@ -130,7 +130,24 @@ export function checkDefinition(def: Definition): Problem[] {
     ...checkRecipientsAndDisclosures(def),
     ...checkTransfers(def),
     ...checkRequiredItems(def),
+    ...checkMarketing(def),
   ];
+}
+
+/** Every marketing channel names the contact point its messages go to (the gate selects and suppresses on it). */
+function checkMarketing(def: Definition): Problem[] {
+  const out: Problem[] = [];
+  def.marketing?.channels.forEach((channel, i) => {
+    if (!channel.contact) {
+      out.push(
+        problem(
+          ['marketing', 'channels', i],
+          `marketing channel "${channel.id}" does not say which contact point its messages go to; add contact: email, phone or address`,
+        ),
+      );
+    }
+  });
+  return out;
 }
 
 /**

@@ -291,12 +291,20 @@ export const ConsentChannelSchema = z.strictObject({
   name: TextSchema,
   /** Electronic channels (email, SMS) need prior consent from consumers (laki sähköisen viestinnän palveluista 200 §). */
   electronic: z.boolean().default(false),
+  /**
+   * The contact point a message on this channel goes to: email, phone (calls and text messages) or postal
+   * address. The marketing gate selects only persons who have one, and suppression lists are matched on it.
+   * Optional here so that its absence is reported by the checks.
+   */
+  contact: z.enum(['email', 'phone', 'address']).optional(),
 });
 export const ConsentPurposeSchema = z.strictObject({
   id: Id,
   name: TextSchema,
   /** `opt_in`: nobody is selected without consent. `opt_out`: allowed until prohibited. */
   model: z.enum(['opt_in', 'opt_out']).default('opt_out'),
+  /** Profiling for marketing: an objection to profiling (art. 21(2)) keeps the person out of it. */
+  profiling: z.boolean().default(false),
 });
 
 export const DefinitionSchema = z.strictObject({

@@ -41,6 +41,20 @@ export const ERRORS = {
     message: 'This is larger than the register accepts: send a smaller file or fewer items.',
   },
   INTERNAL: { status: 500, message: 'Something went wrong on our side; nothing was changed.' },
+  REQUEST_NOT_VERIFIED: {
+    status: 409,
+    message:
+      "The requester's identity has not been verified, so nothing may be disclosed or changed yet: record the identity verification of the request first.",
+  },
+  REQUEST_CLOSED: {
+    status: 409,
+    message: 'The request is closed (completed or refused): nothing more can be done on it.',
+  },
+  RESTRICTION_NOT_NOTIFIED: {
+    status: 409,
+    message:
+      'The data subject must be told before a restriction of processing is lifted (art. 18(3)): send the notice of lifting first, then lift.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

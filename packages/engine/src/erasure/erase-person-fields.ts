@@ -28,6 +28,11 @@ import { searchNameOf } from '../persons/person-store';
  */
 export interface ErasePersonFieldsOptions {
   keep: 'honour' | 'delete';
+  /**
+   * `anonymise`: every field is anonymised by its type whatever its strategy (anonymisation on request, R4.9):
+   * identifiers and free text go, a date keeps its year, an address its postal region.
+   */
+  strategy?: 'anonymise' | undefined;
   now: Date;
   actorId: string;
 }
@@ -100,7 +105,13 @@ export async function erasePersonFields(
     return f;
   });
   const strategyOf = (f: CatalogueField): 'delete' | 'anonymise' | 'keep' =>
-    f.erasure.strategy === 'keep' ? (opts.keep === 'honour' ? 'keep' : 'delete') : f.erasure.strategy;
+    opts.strategy === 'anonymise'
+      ? 'anonymise'
+      : f.erasure.strategy === 'keep'
+        ? opts.keep === 'honour'
+          ? 'keep'
+          : 'delete'
+        : f.erasure.strategy;
   const ids = [...new Set(personIds)];
 
   // What each person holds now, for the fields concerned.

@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { Actor, Register } from '../context';
 import { erasePersonFields } from '../erasure/erase-person-fields';
+import { resumeBlockedErasures } from '../erasure/resume-blocked-erasures';
 import { deleteFilesOf, deleteFilesOfPersons, drainFileDeletions } from '../files/delete-files';
 import { groupOf, planRetention, reviewGroups } from './plan-retention';
 import { parseAsOf, type RetentionReport, type RetentionRunGroup } from './report';
@@ -234,6 +235,8 @@ async function sweep(
       await sweepTarget(reg, actor, q, groups[i]!, batchSize, state, opts);
     }
     if (personQuery) await sweepPersons(reg, actor, personQuery, batchSize, state, opts);
+    // Erasures on request that waited for a blocker that has now ended (R4.4); then the database files scrubbed.
+    await resumeBlockedErasures(reg, actor, { scrub: true });
     await drainFileDeletions(reg);
     const finishedAt = reg.clock.now();
     state.report.status = 'completed';

@@ -1,0 +1,65 @@
+import { LupausError } from '@lupaus/core';
+import type { Executor } from '@lupaus/db';
+import { auditEach } from '../audit/audit';
+import type { Actor, Register } from '../context';
+import { requireId } from '../policy/ids';
+import { RIGHTS_PURPOSE } from '../restriction/restriction-view';
+import { type ObjectionView, toObjectionView } from './objection-view';
+
+/**
+ * A person's objections, newest first (R4.6). The person must exist. Audited.
+ *
+ * @example
+ * ```ts
+ * const { items } = await listObjections(reg, actor, personId);
+ * ```
+ */
+export async function listObjections(
+  reg: Register,
+  actor: Actor,
+  personId: string,
+): Promise<{ items: ObjectionView[] }> {
+  const id = requireId(personId, 'person', 'personId');
+  return reg.db.transaction().execute(async (tx) => {
+    const person = await tx.selectFrom('persons').select('id').where('id', '=', id).executeTakeFirst();
+    if (!person) {
+      throw new LupausError('NOT_FOUND', { personId: id }, [{ at: 'personId', message: `no person ${id}` }]);
+    }
+    const rows = await tx
+      .selectFrom('objections')
+      .selectAll()
+      .where('person_id', '=', id)
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    if (rows.length > 0) {
+      await auditEach(
+        tx,
+        reg,
+        actor,
+        { action: 'read', entityType: 'objection', purpose: RIGHTS_PURPOSE },
+        rows.map((r) => ({ entityId: r.id, personId: r.person_id })),
+      );
+    }
+    return { items: rows.map(toObjectionView) };
+  });
+}
+
+/**
+ * Whether an upheld objection takes the person out of profiling (R4.6), inside the caller's transaction.
+ *
+ * @example
+ * ```ts
+ * if (await isOutOfProfilingIn(tx, personId)) return; // no profiling for them
+ * ```
+ */
+export async function isOutOfProfilingIn(tx: Executor, personId: string): Promise<boolean> {
+  const row = await tx
+    .selectFrom('objections')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('kind', '=', 'profiling')
+    .where('state', '=', 'upheld')
+    .executeTakeFirst();
+  return row !== undefined;
+}

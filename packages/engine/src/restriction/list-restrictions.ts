@@ -1,0 +1,67 @@
+import { LupausError } from '@lupaus/core';
+import type { Executor } from '@lupaus/db';
+import { auditEach } from '../audit/audit';
+import type { Actor, Register } from '../context';
+import { requireId } from '../policy/ids';
+import { type RestrictionView, RIGHTS_PURPOSE, toRestrictionView } from './restriction-view';
+
+/**
+ * A person's restrictions, newest first: with `active` only those not lifted. The person must exist. Audited.
+ *
+ * @example
+ * ```ts
+ * const { items } = await listRestrictions(reg, actor, personId, { active: true });
+ * items.length > 0; // the person's data is only stored (R4.5)
+ * ```
+ */
+export async function listRestrictions(
+  reg: Register,
+  actor: Actor,
+  personId: string,
+  opts: { active?: boolean | undefined } = {},
+): Promise<{ items: RestrictionView[] }> {
+  const id = requireId(personId, 'person', 'personId');
+  return reg.db.transaction().execute(async (tx) => {
+    const person = await tx.selectFrom('persons').select('id').where('id', '=', id).executeTakeFirst();
+    if (!person) {
+      throw new LupausError('NOT_FOUND', { personId: id }, [{ at: 'personId', message: `no person ${id}` }]);
+    }
+    let q = tx
+      .selectFrom('restrictions')
+      .selectAll()
+      .where('person_id', '=', id)
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc');
+    if (opts.active) q = q.where('lifted_at', 'is', null);
+    const rows = await q.execute();
+    if (rows.length > 0) {
+      await auditEach(
+        tx,
+        reg,
+        actor,
+        { action: 'read', entityType: 'restriction', purpose: RIGHTS_PURPOSE },
+        rows.map((r) => ({ entityId: r.id, personId: r.person_id })),
+      );
+    }
+    return { items: rows.map(toRestrictionView) };
+  });
+}
+
+/**
+ * Whether the person has an active restriction (R4.5), inside the caller's transaction. Set-based selections
+ * read `restrictions where lifted_at is null` directly.
+ *
+ * @example
+ * ```ts
+ * if (await isRestrictedIn(tx, personId)) return; // only stored
+ * ```
+ */
+export async function isRestrictedIn(tx: Executor, personId: string): Promise<boolean> {
+  const row = await tx
+    .selectFrom('restrictions')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('lifted_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
