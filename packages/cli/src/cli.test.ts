@@ -1,45 +1,15 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hetuCheckCharacter } from '@lupaus/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, servedAddress, useCliHarness } from './testing';
 
 /** The real `lupaus` command, run as a child process in a temporary directory. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
 const EXAMPLES = ['001-vitec-katrina', '002-vastuu-group', '003-auntie', '004-jari-mensonen'];
 const example = (name: string) => join(ROOT, 'examples', name, 'register.yaml');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let work: string;
-
-function env(): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  delete e.LUPAUS_DATA_DIR;
-  delete e.DATABASE_URL;
-  return e;
-}
-
-function lupaus(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: work, env: env(), maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = useCliHarness('lupaus-cli-');
+const lupaus = (...args: string[]) => cli.lupaus(args);
 
 const LOCATED = /^(.+):(\d+):(\d+): (.+)$/;
 
@@ -52,13 +22,6 @@ function testHetu(ddmmyy: string, sign: string, individual: number): string {
   const nnn = String(individual).padStart(3, '0');
   return `${ddmmyy}${sign}${nnn}${hetuCheckCharacter(`${ddmmyy}${nnn}`)}`;
 }
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'lupaus-cli-'));
-});
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-});
 
 describe('lupaus check', () => {
   it('R1.4 exits 0 on each example', async () => {
@@ -73,7 +36,7 @@ describe('lupaus check', () => {
     const source = readFileSync(example('001-vitec-katrina'), 'utf8');
     const broken = source.replace('businessId: 1599535-4', 'businessId: 1599535-5');
     expect(broken).not.toBe(source);
-    const file = join(work, 'broken.yaml');
+    const file = join(cli.work, 'broken.yaml');
     writeFileSync(file, broken);
     const run = await lupaus('check', file);
     expect(run.code).toBe(1);
@@ -98,7 +61,7 @@ describe('lupaus check', () => {
   });
 
   it('R1.4 a file that does not exist exits 1 without a stack trace', async () => {
-    const run = await lupaus('check', join(work, 'nothing.yaml'));
+    const run = await lupaus('check', join(cli.work, 'nothing.yaml'));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('no such file');
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -161,7 +124,7 @@ describe('lupaus init and person', () => {
   let id: string;
 
   beforeAll(async () => {
-    dir = join(work, 'register');
+    dir = join(cli.work, 'register');
     const run = await lupaus('init', '--example', '003-auntie', '--dir', dir);
     expect(run.code, run.stderr).toBe(0);
   });
@@ -268,21 +231,9 @@ describe('lupaus init and person', () => {
   });
 
   it('R7.3 serve prints its URL and answers the API', async () => {
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--dir', dir], {
-      cwd: work,
-      env: env(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = cli.spawn(['serve', '--port', '0', '--dir', dir]);
     try {
-      const url = await new Promise<string>((found, fail) => {
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m) found(m[1]!);
-        });
-        child.on('exit', (code) => fail(new Error(`serve exited with ${code}`)));
-      });
+      const url = await servedAddress(child);
       const res = await fetch(`${url}/api/v1/register`);
       expect(res.status).toBe(200);
       expect(((await res.json()) as { controller: { name: string } }).controller.name).toBe(
@@ -296,7 +247,7 @@ describe('lupaus init and person', () => {
   it('R7.3 a command used wrongly exits 2, a register not initialised exits 1', async () => {
     expect((await lupaus('person', 'add', '--dir', dir)).code).toBe(2);
     expect((await lupaus('no-such-command')).code).toBe(2);
-    const none = await lupaus('person', 'search', '--name', 'x', '--dir', join(work, 'empty'));
+    const none = await lupaus('person', 'search', '--name', 'x', '--dir', join(cli.work, 'empty'));
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('lupaus init');
   });

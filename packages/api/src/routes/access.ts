@@ -6,6 +6,7 @@ import {
   PORTABLE_FORMATS,
   recordDisclosure,
 } from '@lupaus/engine';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { ApiContext, ZodApp } from '../app';
 import { errorResponses, IdParams, Language, Uuid } from '../schemas';
@@ -68,6 +69,19 @@ export const DisclosureOut = z.object({
   at: z.string(),
 });
 
+/** Sends a document made for the subject (the access report, the portable data) with its SHA-256, not to be cached. */
+function sendDocument(
+  reply: FastifyReply,
+  r: { mediaType: string; fileName: string; sha256: string; body: Buffer },
+): FastifyReply {
+  return reply
+    .header('content-type', r.mediaType)
+    .header('content-disposition', contentDisposition(r.fileName))
+    .header('x-content-sha256', r.sha256)
+    .header('cache-control', 'no-store')
+    .send(r.body as unknown as string);
+}
+
 export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
   api.get(
     '/persons/:id/access-report',
@@ -90,12 +104,7 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
         ...(q.lang !== undefined ? { lang: q.lang } : {}),
         ...(q.requestId !== undefined ? { requestId: q.requestId } : {}),
       });
-      return reply
-        .header('content-type', r.mediaType)
-        .header('content-disposition', contentDisposition(r.fileName))
-        .header('x-content-sha256', r.sha256)
-        .header('cache-control', 'no-store')
-        .send(r.body as unknown as string);
+      return sendDocument(reply, r);
     },
   );
 
@@ -119,12 +128,7 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
         format: q.format,
         ...(q.requestId !== undefined ? { requestId: q.requestId } : {}),
       });
-      return reply
-        .header('content-type', r.mediaType)
-        .header('content-disposition', contentDisposition(r.fileName))
-        .header('x-content-sha256', r.sha256)
-        .header('cache-control', 'no-store')
-        .send(r.body as unknown as string);
+      return sendDocument(reply, r);
     },
   );
 

@@ -1,6 +1,6 @@
 import { LupausError } from '@lupaus/core';
 import { attachFile, DEFAULT_MAX_FILE_BYTES, getFile } from '@lupaus/engine';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiContext, ZodApp } from '../app';
 import { errorBody } from '../errors';
@@ -33,15 +33,15 @@ export function contentDisposition(name: string): string {
 }
 
 /**
- * Files of records (R2.4: call recordings ...): uploaded as the raw body of a PUT to the record's file field,
- * with the media type as Content-Type, and downloaded as they were. The bytes are stored encrypted; every
- * download is audited, and only roles that may read the field get it. A file larger than the limit is refused
- * with 413 before it is read whole.
+ * Registers `routes` in a scope of their own that takes the raw body of any media type as a Buffer (the rest
+ * of the API takes JSON), at most `maxBytes`: a larger body is refused with 413 TOO_LARGE before it is read
+ * whole. For the uploads of record files and of a written request's signed letter.
  */
-export async function fileRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
-  const maxBytes = ctx.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-
-  // Raw bodies of any media type, for these routes only (the rest of the API takes JSON).
+export async function rawBodyRoutes(
+  api: ZodApp,
+  maxBytes: number,
+  routes: (scope: ZodApp) => void,
+): Promise<void> {
   await api.register(async (plain) => {
     const scope = plain.withTypeProvider<ZodTypeProvider>();
     scope.removeAllContentTypeParsers();
@@ -60,7 +60,35 @@ export async function fileRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
       }
       throw err;
     });
+    routes(scope);
+  });
+}
 
+/** Sends a stored file's bytes as they are (never serialised), named for download and not to be cached. */
+export function sendFileBytes(
+  reply: FastifyReply,
+  file: { mediaType: string; name: string },
+  bytes: Buffer,
+): FastifyReply {
+  return reply
+    .header('content-type', file.mediaType)
+    .header('content-disposition', contentDisposition(file.name))
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'no-store')
+    .send(bytes as unknown as string);
+}
+
+/**
+ * Files of records (R2.4: call recordings ...): uploaded as the raw body of a PUT to the record's file field,
+ * with the media type as Content-Type, and downloaded as they were. The bytes are stored encrypted; every
+ * download is audited, and only roles that may read the field get it. A file larger than the limit is refused
+ * with 413 before it is read whole.
+ */
+export async function fileRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
+  const maxBytes = ctx.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+
+  // Raw bodies of any media type, for these routes only (the rest of the API takes JSON).
+  await rawBodyRoutes(api, maxBytes, (scope) => {
     scope.put(
       '/records/:id/files/:field',
       {
@@ -110,12 +138,7 @@ export async function fileRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
         request.params.id,
         purposeOf(request.headers),
       );
-      return reply
-        .header('content-type', file.mediaType)
-        .header('content-disposition', contentDisposition(file.name))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'no-store')
-        .send(bytes as unknown as string); // bytes are sent as they are, never serialised
+      return sendFileBytes(reply, file, bytes);
     },
   );
 }

@@ -1,4 +1,3 @@
-import { LupausError } from '@lupaus/core';
 import {
   attachRequestLetter,
   DEFAULT_MAX_FILE_BYTES,
@@ -14,13 +13,10 @@ import {
   refuseRequest,
   verifyIdentity,
 } from '@lupaus/engine';
-import type { FastifyError } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiContext, ZodApp } from '../app';
-import { errorBody } from '../errors';
 import { ErrorOut, errorResponses, FileBody, FileBytesOut, IdParams, PageQuery, Uuid } from '../schemas';
-import { contentDisposition, headerFileName } from './files';
+import { headerFileName, rawBodyRoutes, sendFileBytes } from './files';
 
 /**
  * The data subject's requests (R4.1): received in writing (with the signed letter attached) or electronically,
@@ -277,35 +273,12 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
     },
     async (request, reply) => {
       const { letter, bytes } = await getRequestLetter(ctx.register(), ctx.actor(), request.params.id);
-      return reply
-        .header('content-type', letter.mediaType)
-        .header('content-disposition', contentDisposition(letter.name))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'no-store')
-        .send(bytes as unknown as string);
+      return sendFileBytes(reply, letter, bytes);
     },
   );
 
   // The letter's raw bytes, of any media type, for this route only (the rest of the API takes JSON).
-  await api.register(async (plain) => {
-    const scope = plain.withTypeProvider<ZodTypeProvider>();
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => {
-      done(null, body);
-    });
-    scope.setErrorHandler((err: FastifyError, _request, reply) => {
-      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        const e = new LupausError('TOO_LARGE', { max: maxBytes }, [
-          {
-            at: 'body',
-            message: `the file is larger than ${maxBytes} bytes, the most this register accepts`,
-          },
-        ]);
-        return reply.code(413).send(errorBody(e.code, e.message, e.problems));
-      }
-      throw err;
-    });
-
+  await rawBodyRoutes(api, maxBytes, (scope) => {
     scope.put(
       '/requests/:id/letter',
       {

@@ -1,78 +1,22 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPerson, createRecord, openRegister, receiveRequest, verifyIdentity } from '@lupaus/engine';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPerson, createRecord, receiveRequest, verifyIdentity } from '@lupaus/engine';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
 /** `lupaus access report`, `lupaus disclosure record|list` and `lupaus portability export`, run as child processes. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
-const TEST_URL = process.env.LUPAUS_TEST_DATABASE_URL;
-const OPERATOR = { id: 'test', roles: ['administrator'] };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let work: string;
+const cli = useCliHarness('lupaus-access-');
 let dir: string;
 let url: string | undefined;
 let maija: string;
 let other: string;
-const databases: string[] = [];
 
-function lupaus(args: string[]): Promise<Run> {
-  const env = { ...process.env };
-  delete env.LUPAUS_DATA_DIR;
-  delete env.DATABASE_URL;
-  if (url) env.DATABASE_URL = url;
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args, '--dir', dir],
-      { cwd: work, env, maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function freshDatabase(): Promise<string | undefined> {
-  if (!TEST_URL) return undefined;
-  const name = `lupaus_cli_${randomBytes(6).toString('hex')}`;
-  const c = new pg.Client({ connectionString: TEST_URL });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  databases.push(name);
-  const u = new URL(TEST_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function withReg<T>(fn: (reg: Awaited<ReturnType<typeof openRegister>>) => Promise<T>): Promise<T> {
-  const reg = await openRegister({ dataDir: dir, databaseUrl: url });
-  try {
-    return await fn(reg);
-  } finally {
-    await reg.close();
-  }
-}
+/** `lupaus args --dir dir` on this file's register. */
+const lupaus = (args: string[]) => cli.lupaus([...args, '--dir', dir], url);
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'lupaus-access-'));
-  dir = join(work, 'register');
-  url = await freshDatabase();
-  const init = await lupaus(['init', '--example', '002-vastuu-group']);
-  expect(init.code, init.stderr).toBe(0);
-  await withReg(async (reg) => {
+  ({ dir, url } = await cli.initRegister('002-vastuu-group'));
+  await withRegister(dir, url, async (reg) => {
     maija = (
       await createPerson(reg, OPERATOR, {
         source: 'subject',
@@ -92,16 +36,6 @@ beforeAll(async () => {
     });
   });
 }, 120_000);
-afterAll(async () => {
-  rmSync(work, { recursive: true, force: true });
-  if (TEST_URL && databases.length > 0) {
-    const c = new pg.Client({ connectionString: TEST_URL });
-    await c.connect();
-    for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  }
-});
-
 describe('lupaus access, disclosure and portability', () => {
   it('R6.5 disclosure record writes the log (the definition gives recipient and basis); disclosure list shows it', async () => {
     const rec = await lupaus([
@@ -142,7 +76,7 @@ describe('lupaus access, disclosure and portability', () => {
   });
 
   it('R4.2 access report --format html|pdf|json --out writes the document of this person only', async () => {
-    const html = join(work, 'a.html');
+    const html = join(cli.work, 'a.html');
     const r = await lupaus(['access', 'report', maija, '--format', 'html', '--out', html]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/written .*a\.html \(\d+ bytes, sha256 [0-9a-f]{64}\)/);
@@ -150,7 +84,7 @@ describe('lupaus access, disclosure and portability', () => {
     expect(text.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(text).toContain('Keskusrikospoliisi');
     expect(text).not.toContain('Muukalainen');
-    const pdf = join(work, 'a.pdf');
+    const pdf = join(cli.work, 'a.pdf');
     expect((await lupaus(['access', 'report', maija, '--format', 'pdf', '--out', pdf])).code).toBe(0);
     expect(readFileSync(pdf).subarray(0, 4).toString()).toBe('%PDF');
     const json = await lupaus(['access', 'report', maija, '--format', 'json']);
@@ -160,7 +94,7 @@ describe('lupaus access, disclosure and portability', () => {
   });
 
   it('R4.2 an unverified --request blocks the report (exit 1, nothing written); a verified one is completed', async () => {
-    const [unverified, verified] = await withReg(async (reg) => {
+    const [unverified, verified] = await withRegister(dir, url, async (reg) => {
       const a = await receiveRequest(reg, OPERATOR, {
         type: 'access',
         personId: maija,
@@ -174,7 +108,7 @@ describe('lupaus access, disclosure and portability', () => {
       await verifyIdentity(reg, OPERATOR, b.id, { method: 'in_person' });
       return [a.id, b.id];
     });
-    const out = join(work, 'blocked.json');
+    const out = join(cli.work, 'blocked.json');
     const blocked = await lupaus([
       'access',
       'report',
@@ -191,7 +125,7 @@ describe('lupaus access, disclosure and portability', () => {
     expect(() => readFileSync(out)).toThrow();
     const ok = await lupaus(['access', 'report', maija, '--format', 'json', '--request', verified]);
     expect(ok.code, ok.stderr).toBe(0);
-    const state = await withReg((reg) =>
+    const state = await withRegister(dir, url, (reg) =>
       reg.db.selectFrom('requests').select('state').where('id', '=', verified).executeTakeFirstOrThrow(),
     );
     expect(state.state).toBe('completed');
@@ -205,7 +139,7 @@ describe('lupaus access, disclosure and portability', () => {
       last_name: 'Meikäläinen',
       job_title: 'Johtaja',
     });
-    const csvFile = join(work, 'p.csv');
+    const csvFile = join(cli.work, 'p.csv');
     const csv = await lupaus(['portability', 'export', maija, '--format', 'csv', '--out', csvFile]);
     expect(csv.code, csv.stderr).toBe(0);
     const text = readFileSync(csvFile, 'utf8');

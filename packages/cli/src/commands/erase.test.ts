@@ -1,74 +1,10 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPerson, createRecord, openRegister, receiveRequest, verifyIdentity } from '@lupaus/engine';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPerson, createRecord, receiveRequest, verifyIdentity } from '@lupaus/engine';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
 /** `lupaus erase`, `lupaus anonymise` and `lupaus erasures`, run as child processes (R4.4, R4.9). */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
-const TEST_URL = process.env.LUPAUS_TEST_DATABASE_URL;
-const OPERATOR = { id: 'test', roles: ['administrator'] };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let work: string;
-
-function env(databaseUrl?: string): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  delete e.LUPAUS_DATA_DIR;
-  delete e.DATABASE_URL;
-  if (databaseUrl) e.DATABASE_URL = databaseUrl;
-  return e;
-}
-
-function lupaus(args: string[], databaseUrl?: string): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: work, env: env(databaseUrl), maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-const databases: string[] = [];
-async function freshDatabase(): Promise<string | undefined> {
-  if (!TEST_URL) return undefined;
-  const name = `lupaus_cli_${randomBytes(6).toString('hex')}`;
-  const c = new pg.Client({ connectionString: TEST_URL });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  databases.push(name);
-  const url = new URL(TEST_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'lupaus-erase-'));
-});
-afterAll(async () => {
-  rmSync(work, { recursive: true, force: true });
-  if (TEST_URL && databases.length > 0) {
-    const c = new pg.Client({ connectionString: TEST_URL });
-    await c.connect();
-    for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  }
-});
+const cli = useCliHarness('lupaus-erase-');
+const lupaus = cli.lupaus;
 
 describe('lupaus erase, anonymise and erasures', () => {
   let dir: string;
@@ -80,12 +16,8 @@ describe('lupaus erase, anonymise and erasures', () => {
   let anonymous: string;
 
   beforeAll(async () => {
-    dir = join(work, 'register');
-    url = await freshDatabase();
-    const init = await lupaus(['init', '--example', '001-vitec-katrina', '--dir', dir], url);
-    expect(init.code, init.stderr).toBe(0);
-    const reg = await openRegister({ dataDir: dir, databaseUrl: url });
-    try {
+    ({ dir, url } = await cli.initRegister('001-vitec-katrina'));
+    await withRegister(dir, url, async (reg) => {
       const person = (first: string) =>
         createPerson(reg, OPERATOR, {
           source: 'registrations',
@@ -114,9 +46,7 @@ describe('lupaus erase, anonymise and erasures', () => {
       });
       await verifyIdentity(reg, OPERATOR, q.id, { method: 'in_person' });
       requestId = q.id;
-    } finally {
-      await reg.close();
-    }
+    });
   }, 120_000);
 
   it('R4.4 lupaus erase with a verified request erases the person and completes the request', async () => {

@@ -1,73 +1,25 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { addContactRole, createOrganisation, createPerson, openRegister } from '@lupaus/engine';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addContactRole, createOrganisation, createPerson } from '@lupaus/engine';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, pdfText } from '../../../engine/src/marketing/testing';
+import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
 /**
  * `lupaus consent`, `lupaus suppress import` and `lupaus export segment|labels`, run as child processes (R3.1,
  * R3.2, R3.3, R4.6, R4.8). Example 001: post, phone and email; every purpose opt-out.
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
-const TEST_URL = process.env.LUPAUS_TEST_DATABASE_URL;
-const OPERATOR = { id: 'test', roles: ['administrator'] };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let work: string;
+const cli = useCliHarness('lupaus-export-');
 let dir: string;
 let url: string | undefined;
 const ids: Record<string, string> = {};
-const databases: string[] = [];
 
-function lupaus(args: string[]): Promise<Run> {
-  const env = { ...process.env };
-  delete env.LUPAUS_DATA_DIR;
-  delete env.DATABASE_URL;
-  if (url) env.DATABASE_URL = url;
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args, '--dir', dir],
-      { cwd: work, env, maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function freshDatabase(): Promise<string | undefined> {
-  if (!TEST_URL) return undefined;
-  const name = `lupaus_cli_${randomBytes(6).toString('hex')}`;
-  const c = new pg.Client({ connectionString: TEST_URL });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  databases.push(name);
-  const u = new URL(TEST_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+/** `lupaus args --dir dir` on this file's register. */
+const lupaus = (args: string[]) => cli.lupaus([...args, '--dir', dir], url);
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'lupaus-export-'));
-  dir = join(work, 'register');
-  url = await freshDatabase();
-  const init = await lupaus(['init', '--example', '001-vitec-katrina']);
-  expect(init.code, init.stderr).toBe(0);
-  const reg = await openRegister({ dataDir: dir, databaseUrl: url });
-  try {
+  ({ dir, url } = await cli.initRegister('001-vitec-katrina'));
+  await withRegister(dir, url, async (reg) => {
     const people = {
       aino: ['Aino', 'aino@example.fi', 'Ainonkatu 1'],
       eero: ['Eero', 'eero@example.fi', 'Eeronkatu 2'],
@@ -96,20 +48,8 @@ beforeAll(async () => {
       startsOn: '2020-01-01',
       source: 'registrations',
     });
-  } finally {
-    await reg.close();
-  }
+  });
 }, 120_000);
-
-afterAll(async () => {
-  rmSync(work, { recursive: true, force: true });
-  if (TEST_URL && databases.length > 0) {
-    const c = new pg.Client({ connectionString: TEST_URL });
-    await c.connect();
-    for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  }
-});
 
 describe('lupaus consent, suppress and export', () => {
   it('R3.1 consent record and list; an undeclared channel exits 1 naming it and the declared', async () => {
@@ -172,7 +112,7 @@ describe('lupaus consent, suppress and export', () => {
   });
 
   it('R3.2 R3.3 export segment: a consumer with consent and a business contact are in email marketing; others are not', async () => {
-    const out = join(work, 'email.csv');
+    const out = join(cli.work, 'email.csv');
     const seg = await lupaus([
       'export',
       'segment',
@@ -231,7 +171,7 @@ describe('lupaus consent, suppress and export', () => {
         .slice(1)
         .map((r) => r[1]),
     ).toEqual(['Yrjö']);
-    const pdfFile = join(work, 'labels.pdf');
+    const pdfFile = join(cli.work, 'labels.pdf');
     const labels = await lupaus(['export', 'labels', '--purpose', 'mailing_labels', '--out', pdfFile]);
     expect(labels.code, labels.stderr).toBe(0);
     expect(labels.stderr).toMatch(/^3 labels for mailing_labels/m);
@@ -239,7 +179,7 @@ describe('lupaus consent, suppress and export', () => {
     expect(text).toContain('Aino Äärelä');
     expect(text).toContain('Yrjö Äärelä');
     expect(text.join('\n')).not.toContain('Eero');
-    const htmlFile = join(work, 'labels.html');
+    const htmlFile = join(cli.work, 'labels.html');
     const html = await lupaus([
       'export',
       'labels',
@@ -259,7 +199,7 @@ describe('lupaus consent, suppress and export', () => {
   });
 
   it('R3.2 suppress import: an imported list keeps a person added later with that email out', async () => {
-    const file = join(work, 'asml.txt');
+    const file = join(cli.work, 'asml.txt');
     writeFileSync(file, 'email\nuusi@example.fi\n');
     const imp = await lupaus([
       'suppress',
@@ -274,17 +214,17 @@ describe('lupaus consent, suppress and export', () => {
     ]);
     expect(imp.code, imp.stderr).toBe(0);
     expect(imp.stdout).toContain('Kieltolista: 1 added, 0 already listed (email, channel email)');
-    const reg = await openRegister({ dataDir: dir, databaseUrl: url });
-    let later: string;
-    try {
-      const p = await createPerson(reg, OPERATOR, {
-        source: 'update_services',
-        fields: { first_name: 'Uusi', last_name: 'U', email: 'UUSI@example.fi' },
-      });
-      later = p.id;
-    } finally {
-      await reg.close();
-    }
+    const later = await withRegister(
+      dir,
+      url,
+      async (reg) =>
+        (
+          await createPerson(reg, OPERATOR, {
+            source: 'update_services',
+            fields: { first_name: 'Uusi', last_name: 'U', email: 'UUSI@example.fi' },
+          })
+        ).id,
+    );
     const rec = await lupaus([
       'consent',
       'record',
@@ -306,7 +246,7 @@ describe('lupaus consent, suppress and export', () => {
     const missing = await lupaus([
       'suppress',
       'import',
-      join(work, 'nope.txt'),
+      join(cli.work, 'nope.txt'),
       '--channel',
       'email',
       '--list',

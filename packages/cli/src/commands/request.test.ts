@@ -1,74 +1,12 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPerson, openRegister } from '@lupaus/engine';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPerson } from '@lupaus/engine';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
 /** `lupaus request`, run as a child process (R4.1). */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
-const TEST_URL = process.env.LUPAUS_TEST_DATABASE_URL;
-const OPERATOR = { id: 'test', roles: ['administrator'] };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let work: string;
-
-function env(databaseUrl?: string): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  delete e.LUPAUS_DATA_DIR;
-  delete e.DATABASE_URL;
-  if (databaseUrl) e.DATABASE_URL = databaseUrl;
-  return e;
-}
-
-function lupaus(args: string[], databaseUrl?: string): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: work, env: env(databaseUrl), maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-const databases: string[] = [];
-async function freshDatabase(): Promise<string | undefined> {
-  if (!TEST_URL) return undefined;
-  const name = `lupaus_cli_${randomBytes(6).toString('hex')}`;
-  const c = new pg.Client({ connectionString: TEST_URL });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  databases.push(name);
-  const url = new URL(TEST_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'lupaus-request-'));
-});
-afterAll(async () => {
-  rmSync(work, { recursive: true, force: true });
-  if (TEST_URL && databases.length > 0) {
-    const c = new pg.Client({ connectionString: TEST_URL });
-    await c.connect();
-    for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  }
-});
+const cli = useCliHarness('lupaus-request-');
+const lupaus = cli.lupaus;
 
 describe('lupaus request', () => {
   let dir: string;
@@ -76,20 +14,14 @@ describe('lupaus request', () => {
   let personId: string;
 
   beforeAll(async () => {
-    dir = join(work, 'register');
-    url = await freshDatabase();
-    const init = await lupaus(['init', '--example', '003-auntie', '--dir', dir], url);
-    expect(init.code, init.stderr).toBe(0);
-    const reg = await openRegister({ dataDir: dir, ...(url ? { databaseUrl: url } : {}) });
-    try {
+    ({ dir, url } = await cli.initRegister('003-auntie'));
+    await withRegister(dir, url, async (reg) => {
       const p = await createPerson(reg, OPERATOR, {
         source: 'subject',
         fields: { first_name: 'Maija', last_name: 'Virtanen', email: 'maija@example.fi' },
       });
       personId = p.id;
-    } finally {
-      await reg.close();
-    }
+    });
   }, 300_000);
 
   it('R4.1 a written request: add, verify refused without the letter and for the hetu, letter, verify, list --overdue, show', async () => {
@@ -121,7 +53,7 @@ describe('lupaus request', () => {
     expect(noLetter.stderr).toMatch(/letter: .*attach the signed letter/);
     expect(noLetter.stderr).not.toMatch(/\n\s+at /);
 
-    const letterPath = join(work, 'kirje.pdf');
+    const letterPath = join(cli.work, 'kirje.pdf');
     writeFileSync(letterPath, '%PDF-1.4 allekirjoitettu');
     const letter = await lupaus(['request', 'letter', id, letterPath, '--dir', dir], url);
     expect(letter.code, letter.stderr).toBe(0);

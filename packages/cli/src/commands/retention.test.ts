@@ -1,78 +1,13 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPerson, createRecord, openRegister } from '@lupaus/engine';
+import { join } from 'node:path';
+import { createPerson, createRecord } from '@lupaus/engine';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR, servedAddress, TEST_URL, useCliHarness, withRegister } from '../testing';
 import { fillDueRecordings, storedFiles } from './retention-fixture';
 
 /** `lupaus retention` and `lupaus hold`, run as child processes, and the sweep killed midway (R5.2). */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
-const TEST_URL = process.env.LUPAUS_TEST_DATABASE_URL;
-const OPERATOR = { id: 'test', roles: ['administrator'] };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let work: string;
-
-function env(databaseUrl?: string): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  delete e.LUPAUS_DATA_DIR;
-  delete e.DATABASE_URL;
-  delete e.LUPAUS_RETENTION_EVERY;
-  if (databaseUrl) e.DATABASE_URL = databaseUrl;
-  return e;
-}
-
-function lupaus(args: string[], databaseUrl?: string): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: work, env: env(databaseUrl), maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-/** A fresh database on the test server (dropped in afterAll), or undefined for PGlite. */
-const databases: string[] = [];
-async function freshDatabase(): Promise<string | undefined> {
-  if (!TEST_URL) return undefined;
-  const name = `lupaus_cli_${randomBytes(6).toString('hex')}`;
-  const c = new pg.Client({ connectionString: TEST_URL });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  databases.push(name);
-  const url = new URL(TEST_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'lupaus-retention-'));
-});
-afterAll(async () => {
-  rmSync(work, { recursive: true, force: true });
-  if (TEST_URL && databases.length > 0) {
-    const c = new pg.Client({ connectionString: TEST_URL });
-    await c.connect();
-    for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  }
-});
+const cli = useCliHarness('lupaus-retention-');
+const lupaus = cli.lupaus;
 
 describe('lupaus retention and hold', () => {
   let dir: string;
@@ -80,12 +15,8 @@ describe('lupaus retention and hold', () => {
   let personId: string;
 
   beforeAll(async () => {
-    dir = join(work, 'register');
-    url = await freshDatabase();
-    const init = await lupaus(['init', '--example', '002-vastuu-group', '--dir', dir], url);
-    expect(init.code, init.stderr).toBe(0);
-    const reg = await openRegister({ dataDir: dir, databaseUrl: url });
-    try {
+    ({ dir, url } = await cli.initRegister('002-vastuu-group'));
+    await withRegister(dir, url, async (reg) => {
       const p = await createPerson(reg, OPERATOR, {
         source: 'subject',
         fields: { first_name: 'Maija', last_name: 'M' },
@@ -103,9 +34,7 @@ describe('lupaus retention and hold', () => {
         source: 'subject',
         fields: { feedback: 'Hyvä' },
       });
-    } finally {
-      await reg.close();
-    }
+    });
   });
 
   it('R5.2 retention run --dry-run prints what would go as a table, held-back and review lists, and changes nothing', async () => {
@@ -180,25 +109,9 @@ describe('lupaus retention and hold', () => {
     const bad = await lupaus(['serve', '--retention-every', 'often', '--dir', dir], url);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('24h');
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [BIN, 'serve', '--port', '0', '--retention-every', '1s', '--dir', dir],
-      {
-        cwd: work,
-        env: env(url),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = cli.spawn(['serve', '--port', '0', '--retention-every', '1s', '--dir', dir], url);
     try {
-      const address = await new Promise<string>((found, fail) => {
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m) found(m[1]!);
-        });
-        child.on('exit', (code) => fail(new Error(`serve exited with ${code}`)));
-      });
+      const address = await servedAddress(child);
       const before = (
         (await (await fetch(`${address}/api/v1/retention/runs`)).json()) as { items: unknown[] }
       ).items.length;
@@ -222,7 +135,7 @@ describe('the sweep killed midway (R5.2)', () => {
   const FILE_EVERY = 20;
 
   async function killAndRerun(kind: string, databaseUrl: string | undefined) {
-    const dir = join(work, `kill-${kind}`);
+    const dir = join(cli.work, `kill-${kind}`);
     const init = await lupaus(['init', '--example', '002-vastuu-group', '--dir', dir], databaseUrl);
     expect(init.code, init.stderr).toBe(0);
     const { files } = await fillDueRecordings(dir, {
@@ -235,14 +148,9 @@ describe('the sweep killed midway (R5.2)', () => {
     expect(storedFiles(dir)).toBe(files);
 
     // Killed when about a third of the files are gone: batches have committed, others have not started.
-    const child = spawn(
-      process.execPath,
-      [BIN, 'retention', 'run', '--as-of', '2026-01-01', '--batch-size', '100', '--dir', dir],
-      {
-        cwd: work,
-        env: env(databaseUrl),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const child = cli.spawn(
+      ['retention', 'run', '--as-of', '2026-01-01', '--batch-size', '100', '--dir', dir],
+      databaseUrl,
     );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => {
@@ -276,8 +184,7 @@ describe('the sweep killed midway (R5.2)', () => {
     expect(report.status).toBe('completed');
     expect(report.interrupted).toHaveLength(1);
 
-    const reg = await openRegister({ dataDir: dir, databaseUrl });
-    try {
+    await withRegister(dir, databaseUrl, async (reg) => {
       const count = async (table: 'interactions' | 'files' | 'file_deletions') =>
         Number(
           (
@@ -312,12 +219,10 @@ describe('the sweep killed midway (R5.2)', () => {
       }>`select coalesce(sum((details->>'count')::int), 0) as n from audit_log
         where action = 'retention_delete'`.execute(reg.db);
       expect(Number(audited.rows[0]!.n)).toBe(DUE);
-    } finally {
-      await reg.close();
-    }
+    });
   }
 
   it(`R5.2 SIGKILL midway on ${TEST_URL ? 'PostgreSQL' : 'PGlite (its data directory)'}: the rerun marks it interrupted, completes, and nothing is half done`, async () => {
-    await killAndRerun(TEST_URL ? 'postgres' : 'pglite', await freshDatabase());
+    await killAndRerun(TEST_URL ? 'postgres' : 'pglite', await cli.freshDatabase());
   }, 240_000);
 });

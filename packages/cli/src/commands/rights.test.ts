@@ -1,100 +1,17 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPerson, openRegister } from '@lupaus/engine';
-import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPerson } from '@lupaus/engine';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR, useCliHarness, useTestSmtpServer, withRegister } from '../testing';
 
 /** `lupaus rectify`, `refuse-rectification`, `restrict`, `objection` and `notifications`, as child processes. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
-const TEST_URL = process.env.LUPAUS_TEST_DATABASE_URL;
-const OPERATOR = { id: 'test', roles: ['administrator'] };
+const cli = useCliHarness('lupaus-rights-');
+const smtp = useTestSmtpServer();
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+/** `lupaus args`, with the test SMTP server as LUPAUS_SMTP_URL unless `withSmtp` is false. */
+function lupaus(args: string[], databaseUrl?: string, withSmtp = true) {
+  return cli.lupaus(args, databaseUrl, withSmtp ? { LUPAUS_SMTP_URL: smtp.url } : {});
 }
-
-let work: string;
-const messages: { to: string[]; raw: string }[] = [];
-let smtpUrl = '';
-let smtp: SMTPServer;
-
-function env(databaseUrl: string | undefined, withSmtp: boolean): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  delete e.LUPAUS_DATA_DIR;
-  delete e.DATABASE_URL;
-  delete e.LUPAUS_SMTP_URL;
-  if (databaseUrl) e.DATABASE_URL = databaseUrl;
-  if (withSmtp) e.LUPAUS_SMTP_URL = smtpUrl;
-  return e;
-}
-
-function lupaus(args: string[], databaseUrl?: string, withSmtp = true): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: work, env: env(databaseUrl, withSmtp), maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => {
-        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-const databases: string[] = [];
-async function freshDatabase(): Promise<string | undefined> {
-  if (!TEST_URL) return undefined;
-  const name = `lupaus_cli_${randomBytes(6).toString('hex')}`;
-  const c = new pg.Client({ connectionString: TEST_URL });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  databases.push(name);
-  const url = new URL(TEST_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'lupaus-rights-'));
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        messages.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((ok) => smtp.listen(0, '127.0.0.1', () => ok()));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise<void>((ok) => smtp.close(() => ok()));
-  rmSync(work, { recursive: true, force: true });
-  if (TEST_URL && databases.length > 0) {
-    const c = new pg.Client({ connectionString: TEST_URL });
-    await c.connect();
-    for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  }
-});
 
 describe('lupaus rectify, restrict, objection and notifications', () => {
   let dir: string;
@@ -102,12 +19,8 @@ describe('lupaus rectify, restrict, objection and notifications', () => {
   let personId: string;
 
   beforeAll(async () => {
-    dir = join(work, 'register');
-    url = await freshDatabase();
-    const init = await lupaus(['init', '--example', '003-auntie', '--dir', dir], url);
-    expect(init.code, init.stderr).toBe(0);
-    const reg = await openRegister({ dataDir: dir, ...(url ? { databaseUrl: url } : {}) });
-    try {
+    ({ dir, url } = await cli.initRegister('003-auntie'));
+    await withRegister(dir, url, async (reg) => {
       const p = await createPerson(reg, OPERATOR, {
         source: 'subject',
         fields: { first_name: 'Maija', last_name: 'Virtanen', email: 'maija@example.fi' },
@@ -130,9 +43,7 @@ describe('lupaus rectify, restrict, objection and notifications', () => {
           recorded_by: 'test',
         })
         .execute();
-    } finally {
-      await reg.close();
-    }
+    });
   }, 120_000);
 
   it('R4.3 rectify corrects the field and emails the recipient; without SMTP the notice waits, and notifications send delivers it', async () => {
@@ -141,8 +52,8 @@ describe('lupaus rectify, restrict, objection and notifications', () => {
     expect(r.stdout).toContain('rectified last_name');
     expect(r.stdout).toContain('told recipient partners (Kumppani Oy) of last_name');
     expect(r.stdout).toContain('notices: 1 sent, 0 failed');
-    expect(messages.at(-1)?.to).toEqual(['tietosuoja@kumppani.example']);
-    expect(messages.at(-1)?.raw).toContain('Koski');
+    expect(smtp.messages.at(-1)?.to).toEqual(['tietosuoja@kumppani.example']);
+    expect(smtp.messages.at(-1)?.raw).toContain('Koski');
 
     const queued = await lupaus(
       ['rectify', personId, '--set', 'last_name=Koskinen', '--dir', dir],
@@ -156,12 +67,12 @@ describe('lupaus rectify, restrict, objection and notifications', () => {
     const noSmtp = await lupaus(['notifications', 'send', '--dir', dir], url, false);
     expect(noSmtp.code).toBe(1);
     expect(noSmtp.stderr).toContain('LUPAUS_SMTP_URL');
-    const before = messages.length;
+    const before = smtp.messages.length;
     const send = await lupaus(['notifications', 'send', '--json', '--dir', dir], url);
     expect(send.code, send.stderr).toBe(0);
     expect(JSON.parse(send.stdout)).toEqual({ sent: 1, failed: 0, undeliverable: 0 });
-    expect(messages.length).toBe(before + 1);
-    expect(messages.at(-1)?.raw).toContain('Koskinen');
+    expect(smtp.messages.length).toBe(before + 1);
+    expect(smtp.messages.at(-1)?.raw).toContain('Koskinen');
 
     const usage = await lupaus(['rectify', personId, '--dir', dir], url);
     expect(usage.code).toBe(2);
@@ -186,7 +97,7 @@ describe('lupaus rectify, restrict, objection and notifications', () => {
     );
     expect(add.code, add.stderr).toBe(0);
     const id = (JSON.parse(add.stdout) as { id: string }).id;
-    const out = join(work, 'todistus.html');
+    const out = join(cli.work, 'todistus.html');
     const r = await lupaus(
       ['refuse-rectification', id, '--reason', 'Tieto on oikein.', '--out', out, '--dir', dir],
       url,
@@ -209,7 +120,7 @@ describe('lupaus rectify, restrict, objection and notifications', () => {
     expect(early.stderr).toContain('art. 18(3)');
     const notify = await lupaus(['restrict', 'notify-lift', rid, '--dir', dir], url);
     expect(notify.code, notify.stderr).toBe(0);
-    expect(messages.at(-1)?.to).toEqual(['maija@example.fi']);
+    expect(smtp.messages.at(-1)?.to).toEqual(['maija@example.fi']);
     const lift = await lupaus(['restrict', 'lift', rid, '--dir', dir], url);
     expect(lift.code, lift.stderr).toBe(0);
     expect(lift.stdout).toContain(`lifted restriction ${rid}`);

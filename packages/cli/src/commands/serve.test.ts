@@ -1,102 +1,46 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPerson, openRegister } from '@lupaus/engine';
-import { decodeMail, startTestSmtpServer } from '@lupaus/engine/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { createPerson } from '@lupaus/engine';
+import { decodeMail } from '@lupaus/engine/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OPERATOR, servedAddress, useCliHarness, useTestSmtpServer, withRegister } from '../testing';
 
 /** `lupaus serve` sends the outbox of notices on its schedule when an SMTP server is set. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
-const TEST_URL = process.env.LUPAUS_TEST_DATABASE_URL;
-const OPERATOR = { id: 'test', roles: ['administrator'] };
-
-let work: string;
-let smtp: Awaited<ReturnType<typeof startTestSmtpServer>>;
+const cli = useCliHarness('lupaus-serve-');
+const smtp = useTestSmtpServer();
 let databaseUrl: string | undefined;
 
-function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const e = { ...process.env, ...extra };
-  delete e.LUPAUS_DATA_DIR;
-  delete e.DATABASE_URL;
-  if (databaseUrl) e.DATABASE_URL = databaseUrl;
-  return e;
-}
-
-function run(args: string[], extra: Record<string, string> = {}): Promise<number> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: env(extra), stdio: 'ignore' });
-    child.on('exit', (code) => done(code ?? 1));
-  });
+/** The exit code of `lupaus args` with `extra` in its environment. */
+async function run(args: string[], extra: Record<string, string> = {}): Promise<number> {
+  return (await cli.lupaus(args, databaseUrl, extra)).code;
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'lupaus-serve-'));
-  smtp = await startTestSmtpServer();
-  if (TEST_URL) {
-    const name = `lupaus_cli_${randomBytes(6).toString('hex')}`;
-    const c = new pg.Client({ connectionString: TEST_URL });
-    await c.connect();
-    await c.query(`create database ${name}`);
-    await c.end();
-    const url = new URL(TEST_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-  }
-});
-
-afterAll(async () => {
-  await smtp.close();
-  rmSync(work, { recursive: true, force: true });
-  if (TEST_URL && databaseUrl) {
-    const c = new pg.Client({ connectionString: TEST_URL });
-    await c.connect();
-    await c.query(`drop database if exists ${new URL(databaseUrl).pathname.slice(1)} with (force)`);
-    await c.end();
-  }
+  databaseUrl = await cli.freshDatabase();
 });
 
 describe('lupaus serve and the outbox', () => {
   it('R4.1 serve sends a queued notice (an extended deadline) to the subject by SMTP on its schedule', async () => {
-    const dir = join(work, 'register');
+    const dir = join(cli.work, 'register');
     expect(await run(['init', '--example', '003-auntie', '--dir', dir])).toBe(0);
-    const reg = await openRegister({ dataDir: dir, ...(databaseUrl ? { databaseUrl } : {}) });
-    let personId: string;
-    try {
-      personId = (
-        await createPerson(reg, OPERATOR, {
-          source: 'subject',
-          fields: { first_name: 'Maija', last_name: 'Virtanen', email: 'maija@example.fi' },
-        })
-      ).id;
-    } finally {
-      await reg.close();
-    }
+    const personId = await withRegister(
+      dir,
+      databaseUrl,
+      async (reg) =>
+        (
+          await createPerson(reg, OPERATOR, {
+            source: 'subject',
+            fields: { first_name: 'Maija', last_name: 'Virtanen', email: 'maija@example.fi' },
+          })
+        ).id,
+    );
     expect(await run(['serve', '--dir', dir], { LUPAUS_NOTIFICATIONS_EVERY: 'often' })).toBe(2);
 
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [BIN, 'serve', '--port', '0', '--retention-every', 'off', '--dir', dir],
-      {
-        cwd: work,
-        env: env({ LUPAUS_SMTP_URL: smtp.url, LUPAUS_NOTIFICATIONS_EVERY: '1s' }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = cli.spawn(['serve', '--port', '0', '--retention-every', 'off', '--dir', dir], databaseUrl, {
+      LUPAUS_SMTP_URL: smtp.url,
+      LUPAUS_NOTIFICATIONS_EVERY: '1s',
+    });
     try {
-      const address = await new Promise<string>((found, fail) => {
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m) found(m[1]!);
-        });
-        child.on('exit', (code) => fail(new Error(`serve exited with ${code}`)));
-      });
+      const address = await servedAddress(child);
       const post = async (path: string, body: unknown) => {
         const res = await fetch(`${address}/api/v1${path}`, {
           method: 'POST',

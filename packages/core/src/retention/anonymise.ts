@@ -68,6 +68,39 @@ export function anonymiseValue(type: FieldType, value: unknown): unknown {
   }
 }
 
+/**
+ * A record's `data` (its fields without a column) anonymised by its category's `fields`, for the retention
+ * sweep and the erasure of a person: a key the category does not declare is removed, and so is a field whose
+ * erasure strategy is `delete` when `dropDeleteFields` (erasure; an anonymisation on request keeps it
+ * anonymised); every other value is anonymised by `anonymiseValue` (a multiple field element by element), and
+ * a value left empty is removed. Pure.
+ *
+ * @example
+ * ```ts
+ * anonymiseData(fields, { note: 'x', visited_on: '2024-05-06' }, true); // { visited_on: '2024-01-01' }
+ * ```
+ */
+export function anonymiseData(
+  fields: ReadonlyMap<
+    string,
+    { type: FieldType; multiple?: boolean | undefined; erasure: { strategy: string } }
+  >,
+  data: Record<string, unknown> | null,
+  dropDeleteFields: boolean,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data ?? {})) {
+    const f = fields.get(key);
+    if (!f || (dropDeleteFields && f.erasure.strategy === 'delete')) continue;
+    const v =
+      f.multiple && Array.isArray(value)
+        ? value.map((x) => anonymiseValue(f.type, x)).filter((x) => x !== undefined)
+        : anonymiseValue(f.type, value);
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[key] = v;
+  }
+  return out;
+}
+
 /** The network part of an IP address: IPv4 /24, IPv6 /48; `undefined` for anything else. */
 export function ipNetwork(ip: string): string | undefined {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);

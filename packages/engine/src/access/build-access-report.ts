@@ -28,6 +28,7 @@ import {
 import { sql } from 'kysely';
 import type { Register } from '../context';
 import { listDisclosuresIn } from '../disclosures/list-disclosures';
+import { personFieldValue } from '../persons/person-store';
 
 /**
  * Who saved a fact, without naming another person (R4.2: others' personal data is left out): the system, or
@@ -105,40 +106,11 @@ export async function buildAccessReportIn(
 
   // The person's own fields, in full.
   const points = await loadContactPoints(tx, personId);
-  const attributes = (person.attributes as Record<string, unknown>) ?? {};
   const held = new Map<string, number>();
   const hold = (category: string, n = 1) => held.set(category, (held.get(category) ?? 0) + n);
   const facts: AccessFact[] = [];
   for (const f of cat.fieldsOf('person')) {
-    let value: unknown;
-    switch (f.id) {
-      case 'first_name':
-      case 'last_name':
-      case 'nickname':
-      case 'customer_number':
-        value = person[f.id];
-        break;
-      case 'hetu':
-        value = person.hetu_cipher ? reg.vault.decrypt(Buffer.from(person.hetu_cipher)) : null;
-        break;
-      case 'email':
-        value = points.emails;
-        break;
-      case 'phone':
-        value = points.phones;
-        break;
-      case 'address':
-        value = points.addresses.map((a) => ({
-          ...(a.street ? { street: a.street } : {}),
-          ...(a.po_box ? { poBox: a.po_box } : {}),
-          ...(a.postal_code ? { postalCode: a.postal_code } : {}),
-          ...(a.city ? { city: a.city } : {}),
-          country: a.country,
-        }));
-        break;
-      default:
-        value = attributes[f.id];
-    }
+    const value = personFieldValue(reg, person, points, f.id, { hetu: 'full' });
     if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) continue;
     hold(f.category.id);
     facts.push({

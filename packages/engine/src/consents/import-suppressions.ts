@@ -7,7 +7,6 @@ import {
   parsePhone,
 } from '@lupaus/core';
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import {
@@ -17,7 +16,7 @@ import {
   purposeProblem,
   requireChannel,
 } from './consent-policy';
-import { SUPPRESSION_PURPOSE } from './suppress-person';
+import { insertMissingSuppressions, SUPPRESSION_PURPOSE } from './suppress-person';
 
 /** One entry of an imported list: an email or phone as text, a postal address as its parts. */
 export type SuppressionEntry = string | PostalAddress;
@@ -185,24 +184,18 @@ export async function importSuppressions(
         .where(purpose === null ? sql<boolean>`purpose is null` : sql<boolean>`purpose = ${purpose}`)
         .where('value_hash', 'in', batch)
         .execute();
-      const have = new Set(present.map((r) => Buffer.from(r.value_hash).toString('hex')));
-      const rows = batch
-        .filter((h) => !have.has(h.toString('hex')))
-        .map((h) => ({
-          id: uuidv7(),
-          channel: channel.id,
-          kind,
-          value_hash: h,
-          purpose,
-          reason: 'import' as const,
-          list_name: listName,
-          valid_until: validUntil,
-          added_at: now,
-          added_by: actor.id,
-        }));
-      duplicates += batch.length - rows.length;
-      if (rows.length > 0) await tx.insertInto('suppressions').values(rows).execute();
-      added += rows.length;
+      const inserted = await insertMissingSuppressions(tx, batch, present, {
+        channel: channel.id,
+        kind,
+        purpose,
+        reason: 'import',
+        list_name: listName,
+        valid_until: validUntil,
+        added_at: now,
+        added_by: actor.id,
+      });
+      duplicates += batch.length - inserted;
+      added += inserted;
     }
     await audit(tx, reg, actor, {
       action: 'suppression_import',

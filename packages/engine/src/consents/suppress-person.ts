@@ -1,6 +1,6 @@
 import { LupausError } from '@lupaus/core';
-import { type Executor, findPersonRow, loadContactPoints } from '@lupaus/db';
-import { sql } from 'kysely';
+import { type Executor, findPersonRow, loadContactPoints, type SuppressionsTable } from '@lupaus/db';
+import { type Insertable, sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
@@ -97,23 +97,16 @@ export async function suppressPersonIn(
         unique.map((h) => h),
       )
       .execute();
-    const have = new Set(present.map((r) => Buffer.from(r.value_hash).toString('hex')));
-    const rows = unique
-      .filter((h) => !have.has(h.toString('hex')))
-      .map((h) => ({
-        id: uuidv7(),
-        channel: channel.id,
-        kind,
-        value_hash: h,
-        purpose: input.purpose,
-        reason: input.reason,
-        list_name: null,
-        valid_until: null,
-        added_at: now,
-        added_by: actor.id,
-      }));
-    if (rows.length > 0) await tx.insertInto('suppressions').values(rows).execute();
-    added += rows.length;
+    added += await insertMissingSuppressions(tx, unique, present, {
+      channel: channel.id,
+      kind,
+      purpose: input.purpose,
+      reason: input.reason,
+      list_name: null,
+      valid_until: null,
+      added_at: now,
+      added_by: actor.id,
+    });
   }
   await audit(tx, reg, actor, {
     action: 'suppress',
@@ -124,4 +117,24 @@ export async function suppressPersonIn(
     details: { channel: input.channel, purpose: input.purpose, reason: input.reason, added },
   });
   return added;
+}
+
+/**
+ * Inserts a suppression row (`row`, with a new id) for each of `hashes` that `present` does not hold, and
+ * returns how many it inserted: `present` is what the caller found already suppressed, by its own rule (the
+ * same list for an import, any permanent row covering the purpose for a person's objection or prohibition).
+ * For `suppressPersonIn` and `importSuppressions`.
+ */
+export async function insertMissingSuppressions(
+  tx: Executor,
+  hashes: Buffer[],
+  present: { value_hash: Buffer }[],
+  row: Omit<Insertable<SuppressionsTable>, 'id' | 'value_hash'>,
+): Promise<number> {
+  const have = new Set(present.map((r) => Buffer.from(r.value_hash).toString('hex')));
+  const rows = hashes
+    .filter((h) => !have.has(h.toString('hex')))
+    .map((h) => ({ id: uuidv7(), ...row, value_hash: h }));
+  if (rows.length > 0) await tx.insertInto('suppressions').values(rows).execute();
+  return rows.length;
 }

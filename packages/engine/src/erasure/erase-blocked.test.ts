@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Register } from '../context';
+import { selectForMarketing } from '../marketing/marketing-gate';
 import { addContactRole, endContactRole } from '../organisations/contact-roles';
 import { createOrganisation } from '../organisations/create-organisation';
 import { createPerson } from '../persons/create-person';
@@ -95,6 +96,10 @@ describe('R4.4 blocked erasure (seed 001)', () => {
     expect((blocked.outcome as { blockers: unknown[] }).blockers).toEqual([
       { kind: 'open_invoice', id: open.id, until: null },
     ]);
+
+    // The person asked to be erased: the address kept for the debt is never used for marketing.
+    const post = await selectForMarketing(r, TEST_ADMIN, { purpose: 'direct_marketing', channel: 'post' });
+    expect(post.contacts.map((c) => c.personId)).not.toContain(p.id);
 
     // Nothing has ended yet: the resumption leaves it blocked.
     expect(await resumeBlockedErasures(r, TEST_ADMIN)).toMatchObject({ completed: [], blocked: [p.id] });

@@ -1,5 +1,12 @@
-import { anonymiseValue, type CatalogueField, CORE_FIELDS, LupausError } from '@lupaus/core';
-import { arrayLiteral, type Executor } from '@lupaus/db';
+import {
+  anonymiseValue,
+  type CatalogueField,
+  CORE_FIELDS,
+  type FieldType,
+  type Holder,
+  LupausError,
+} from '@lupaus/core';
+import { arrayLiteral, type Executor, RECORD_TABLES, type RecordTableHolder } from '@lupaus/db';
 import { sql } from 'kysely';
 import type { Register } from '../context';
 import { searchNameOf } from '../persons/person-store';
@@ -278,4 +285,35 @@ export async function erasePersonFields(
       where v.entity_type = 'person' and v.entity_id = x.id and v.field = x.field`.execute(tx);
   }
   return results;
+}
+
+/**
+ * Writes the anonymised records of `holder` (R4.4, R4.9, R5.2), for the retention sweep and the erasure of a
+ * person: each row of `patched` gets its anonymised `data` (`anonymiseData`), is unlinked from its person and
+ * marked anonymised at `now`; its date and its typed columns go by the type of their core field (dates to their
+ * year, text removed, the rest kept), and a table that keeps `updated_at`/`updated_by` is stamped. One
+ * statement, in the caller's transaction, which has selected the rows `for update`.
+ */
+export async function writeAnonymisedRecords(
+  tx: Executor,
+  holder: Holder,
+  patched: { id: string; data: Record<string, unknown> }[],
+  now: Date,
+  actorId: string,
+): Promise<void> {
+  const t = RECORD_TABLES[holder as RecordTableHolder];
+  const core = CORE_FIELDS[holder] ?? {};
+  const columnSets = Object.entries(core).flatMap(([name, f]) => {
+    if (!t.columns.includes(name)) return [];
+    if ((f.type as FieldType) === 'date')
+      return [sql`${sql.ref(name)} = date_trunc('year', x.${sql.ref(name)})::date`];
+    if (anonymiseValue(f.type, 'x') === undefined) return [sql`${sql.ref(name)} = null`];
+    return [];
+  });
+  const updated = t.updated ? [sql`updated_at = ${now}`, sql`updated_by = ${actorId}`] : [];
+  await sql`update ${sql.table(t.table)} x set person_id = null, anonymised_at = ${now}, data = r.data,
+      occurred_at = (date_trunc('year', x.occurred_at at time zone 'UTC') at time zone 'UTC')
+      ${columnSets.length || updated.length ? sql`, ${sql.join([...columnSets, ...updated])}` : sql``}
+    from jsonb_to_recordset(${JSON.stringify(patched)}::jsonb) as r(id uuid, data jsonb)
+    where x.id = r.id`.execute(tx);
 }

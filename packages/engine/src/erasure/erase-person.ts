@@ -1,9 +1,7 @@
 import {
-  anonymiseValue,
+  anonymiseData,
   type CatalogueCategory,
-  CORE_FIELDS,
   dueDate,
-  type FieldType,
   isHoldActive,
   isRoleActive,
   LupausError,
@@ -15,7 +13,6 @@ import {
   arrayLiteral,
   type Executor,
   insertAudit,
-  legalHoldsFor,
   queueFileDeletions,
   RECORD_TABLES,
   type RecordTableHolder,
@@ -30,7 +27,8 @@ import { requireId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { completeRequestIn } from '../requests/complete-request';
 import { requireVerifiedRequestIn } from '../requests/require-verified-request';
-import { erasePersonFields } from './erase-person-fields';
+import { loadLegalHoldFacts } from '../retention/facts';
+import { erasePersonFields, writeAnonymisedRecords } from './erase-person-fields';
 
 /**
  * Erasure on request (R4.4, GDPR art. 17) and anonymisation on request (R4.9): everything of a person goes as
@@ -226,12 +224,15 @@ export function takeErasedMark(reg: Register): boolean {
  * data directory). A deleted row's bytes stay in its table's and indexes' pages until they are rewritten, and in
  * the write-ahead log until its segments are removed. On PGlite (the data directory) this rewrites every table
  * (`VACUUM FULL`), turns off WAL segment recycling for the session (a recycled segment keeps its old bytes) and
- * moves the WAL on past two checkpoints, so that the segments holding the erased rows are deleted. On a
- * PostgreSQL server it rewrites the tables of personal data (`VACUUM FULL`); the server's WAL archive and backups
- * are kept by the database administrator's retention and are out of the register's reach.
+ * moves the WAL on past two checkpoints, so that the segments holding the erased rows are deleted. It locks the
+ * tables while they are rewritten. On a PostgreSQL server it vacuums the tables of personal data (a plain
+ * `VACUUM`, which takes no lock that stops reads or writes: a daily `VACUUM FULL` of a table of millions of
+ * interactions would stop the register for its duration): the erased rows are gone from every query and dump
+ * at once, their space is freed for reuse, and the bytes left in freed space, the WAL archive and backups are
+ * the database administrator's (encrypted storage, backup retention), out of the register's reach.
  *
- * It locks the tables while they are rewritten: `lupaus erase` runs it after an erasure, and the daily retention
- * run after erasures made by this process (the API's) or completed by `resumeBlockedErasures`.
+ * `lupaus erase` runs it after an erasure, and the daily retention run after erasures made by this process (the
+ * API's) or completed by `resumeBlockedErasures`.
  *
  * @example
  * ```ts
@@ -249,12 +250,12 @@ export async function scrubErasedData(reg: Register): Promise<void> {
     }
     await sql`checkpoint`.execute(reg.db);
   } else {
-    await sql`vacuum full ${sql.join(SCRUBBED_TABLES.map((t) => sql.table(t)))}`.execute(reg.db);
+    await sql`vacuum ${sql.join(SCRUBBED_TABLES.map((t) => sql.table(t)))}`.execute(reg.db);
   }
   erasedSinceScrub.delete(reg);
 }
 
-/** Tables that hold personal data (a server's scrub rewrites these). */
+/** Tables that hold personal data (a server's scrub vacuums these). */
 export const SCRUBBED_TABLES = [
   'persons',
   'person_emails',
@@ -360,15 +361,7 @@ export async function erasePersonIn(
       where person_id = ${personId} order by id`.execute(tx)
   ).rows;
   const activeRoles = roles.filter((r) => isRoleActive({ endsOn: r.ends_on }, now));
-  const holds = (await legalHoldsFor(tx, ids)).map((h) => ({
-    id: h.id,
-    personId: h.person_id,
-    category: h.category,
-    reason: h.reason,
-    startsAt: new Date(h.starts_at),
-    endsOn: h.ends_on,
-    releasedAt: h.released_at ? new Date(h.released_at) : null,
-  }));
+  const holds = await loadLegalHoldFacts(tx, ids);
   const recordCats = new Map<RecordHolder, string[]>();
   for (const holder of RECORD_HOLDERS) {
     const r = await sql<{ category: string }>`select distinct category from ${sql.table(TABLE_OF(holder))}
@@ -868,34 +861,8 @@ async function anonymiseRecordsIn(
   if (rows.rows.length === 0) return [];
   const patched = rows.rows.map((r) => {
     const fields = new Map((reg.catalogue.category(r.category)?.fields ?? []).map((f) => [f.id, f]));
-    const data: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(r.data ?? {})) {
-      const f = fields.get(key);
-      if (!f || (mode === 'erase' && f.erasure.strategy === 'delete')) continue;
-      const v =
-        f.multiple && Array.isArray(value)
-          ? value.map((x) => anonymiseValue(f.type, x)).filter((x) => x !== undefined)
-          : anonymiseValue(f.type, value);
-      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) data[key] = v;
-    }
-    return { id: r.id, data };
+    return { id: r.id, data: anonymiseData(fields, r.data, mode === 'erase') };
   });
-  const core = CORE_FIELDS[holder] ?? {};
-  const columns = RECORD_TABLES[holder as RecordTableHolder].columns;
-  const columnSets = Object.entries(core).flatMap(([name, f]) => {
-    if (!columns.includes(name)) return [];
-    if ((f.type as FieldType) === 'date')
-      return [sql`${sql.ref(name)} = date_trunc('year', x.${sql.ref(name)})::date`];
-    if (anonymiseValue(f.type, 'x') === undefined) return [sql`${sql.ref(name)} = null`];
-    return [];
-  });
-  const updated = RECORD_TABLES[holder as RecordTableHolder].updated
-    ? [sql`updated_at = ${now}`, sql`updated_by = ${actor.id}`]
-    : [];
-  await sql`update ${sql.table(table)} x set person_id = null, anonymised_at = ${now}, data = r.data,
-      occurred_at = (date_trunc('year', x.occurred_at at time zone 'UTC') at time zone 'UTC')
-      ${columnSets.length || updated.length ? sql`, ${sql.join([...columnSets, ...updated])}` : sql``}
-    from jsonb_to_recordset(${JSON.stringify(patched)}::jsonb) as r(id uuid, data jsonb)
-    where x.id = r.id`.execute(tx);
+  await writeAnonymisedRecords(tx, holder, patched, now, actor.id);
   return rows.rows.map((r) => r.id);
 }

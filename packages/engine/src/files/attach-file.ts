@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { findControlCharacter, LupausError, type ProblemDetail } from '@lupaus/core';
 import {
   deleteFileRowsById,
+  type Executor,
   type FileRow,
   findFileOfField,
   findFileRow,
@@ -92,6 +93,72 @@ export function checkFileInput(input: Pick<AttachFileInput, 'name' | 'mediaType'
   return { name, mediaType };
 }
 
+/** Where a new file goes, known only inside the transaction that locked its owner. */
+export interface FilePlace {
+  personId: string;
+  entityType: string;
+  entityId: string;
+  field: string;
+  /** Whether the field holds one file, so that a file already there is replaced (its bytes go after the commit). */
+  replace: boolean;
+}
+
+/**
+ * The one way a file enters the register, for `attachFile` and `attachRequestLetter`: the checked bytes are
+ * encrypted into the file store before the transaction and removed again if it fails. In the transaction,
+ * `write` checks its owner under lock and calls `insert` with the file's place, which replaces the file already
+ * there (if `place.replace`) and inserts the file row (returning its id, the file replaced and the time of the
+ * write); `write` then writes its own audit. Replaced bytes are
+ * deleted after the commit. Returns the new file row.
+ */
+export async function storeNewFile(
+  reg: Register,
+  actor: Actor,
+  file: { name: string; mediaType: string; bytes: Buffer },
+  write: (
+    tx: Executor,
+    insert: (place: FilePlace) => Promise<{ id: string; previous: FileRow | undefined; now: Date }>,
+  ) => Promise<void>,
+): Promise<FileRow> {
+  const id = uuidv7();
+  const key = uuidv7();
+  const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+  const now = reg.clock.now();
+  await reg.files.put(key, file.bytes);
+  let row: FileRow;
+  try {
+    row = await reg.db.transaction().execute(async (tx) => {
+      await write(tx, async (place) => {
+        const previous = place.replace
+          ? await findFileOfField(tx, place.entityType, place.entityId, place.field)
+          : undefined;
+        if (previous) await queueFileDeletions(tx, await deleteFileRowsById(tx, [previous.id]), now);
+        await insertFileRow(tx, {
+          id,
+          person_id: place.personId,
+          entity_type: place.entityType,
+          entity_id: place.entityId,
+          field: place.field,
+          name: file.name,
+          media_type: file.mediaType,
+          size: file.bytes.length,
+          sha256,
+          storage_key: key,
+          created_at: now,
+          created_by: actor.id,
+        });
+        return { id, previous, now };
+      });
+      return (await findFileRow(tx, id))!;
+    });
+  } catch (e) {
+    await reg.files.delete(key).catch(() => {});
+    throw e;
+  }
+  await drainFileDeletions(reg);
+  return row;
+}
+
 /**
  * Attaches a file (a call recording, a signed letter) to a record's field of type `file` (R2.4). The bytes are
  * encrypted into the file store before the transaction and removed again if it fails; the file row, the
@@ -133,54 +200,30 @@ export async function attachFile(
       { at: 'id', message: `record ${rid} is anonymised: files can no longer be attached to it` },
     ]);
   }
-  const id = uuidv7();
-  const key = uuidv7();
-  const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-  const now = reg.clock.now();
-  await reg.files.put(key, input.bytes);
-  let row: FileRow;
-  try {
-    row = await reg.db.transaction().execute(async (tx) => {
-      const current = await requireRecordRow(tx, rid, { forUpdate: true });
-      if (current.anonymised_at || current.person_id === null) {
-        throw new LupausError('CONFLICT', { id: rid }, [
-          { at: 'id', message: `record ${rid} is anonymised: files can no longer be attached to it` },
-        ]);
-      }
-      if (!declared.multiple) {
-        const previous = await findFileOfField(tx, current.holder, rid, field);
-        if (previous) await queueFileDeletions(tx, await deleteFileRowsById(tx, [previous.id]), now);
-      }
-      await insertFileRow(tx, {
-        id,
-        person_id: current.person_id,
-        entity_type: current.holder,
-        entity_id: rid,
-        field,
-        name,
-        media_type: mediaType,
-        size: input.bytes.length,
-        sha256,
-        storage_key: key,
-        created_at: now,
-        created_by: actor.id,
-      });
-      await recordWrite(tx, reg, actor, {
-        action: 'update',
-        entityType: current.holder,
-        entityId: rid,
-        personId: current.person_id,
-        purpose,
-        source,
-        values: { [field]: id },
-        details: { kind: current.category, file: id },
-      });
-      return (await findFileRow(tx, id))!;
+  const row = await storeNewFile(reg, actor, { name, mediaType, bytes: input.bytes }, async (tx, insert) => {
+    const current = await requireRecordRow(tx, rid, { forUpdate: true });
+    if (current.anonymised_at || current.person_id === null) {
+      throw new LupausError('CONFLICT', { id: rid }, [
+        { at: 'id', message: `record ${rid} is anonymised: files can no longer be attached to it` },
+      ]);
+    }
+    const { id } = await insert({
+      personId: current.person_id,
+      entityType: current.holder,
+      entityId: rid,
+      field,
+      replace: !declared.multiple,
     });
-  } catch (e) {
-    await reg.files.delete(key).catch(() => {});
-    throw e;
-  }
-  await drainFileDeletions(reg);
+    await recordWrite(tx, reg, actor, {
+      action: 'update',
+      entityType: current.holder,
+      entityId: rid,
+      personId: current.person_id,
+      purpose,
+      source,
+      values: { [field]: id },
+      details: { kind: current.category, file: id },
+    });
+  });
   return fileView(row);
 }

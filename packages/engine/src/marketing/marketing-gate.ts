@@ -16,6 +16,7 @@ import {
   purposes,
 } from '../consents/consent-policy';
 import type { Actor, Register } from '../context';
+import { ERASURE_MARKS } from '../erasure/erase-person';
 import { readableFields } from '../policy/field-access';
 
 /**
@@ -28,7 +29,8 @@ import { readableFields } from '../policy/field-access';
  * and/or an audience (`consumers` or `business` contacts only).
  *
  * A person comes out only if all of these hold (evaluated as of `reg.clock.now()`, "today" its UTC date):
- * 1. Not restricted (art. 18): no `restrictions` row with `lifted_at` null.
+ * 1. Not restricted (art. 18): no `restrictions` row with `lifted_at` null; and not waiting to be erased or
+ *    anonymised (a blocked erasure keeps an address for a debt, never for marketing: `ERASURE_MARKS`).
  * 2. No objection: no `objections` row in state `upheld` or `pending` of kind `direct_marketing` whose channel
  *    is this one or null (= every channel), whatever its purpose; and, when the purpose is profiling (see
  *    `purposes` in consent-policy.ts), none of kind `profiling`.
@@ -226,6 +228,8 @@ async function candidatePage(
     ) lc on true
     where ${sql.join(filters, sql` and `)}
       and not exists (select 1 from restrictions r where r.person_id = p.id and r.lifted_at is null)
+      and (p.relationship_end_reason is null
+        or p.relationship_end_reason not in (${sql.join(Object.values(ERASURE_MARKS))}))
       and not exists (select 1 from objections o where o.person_id = p.id
         and o.state in ('upheld', 'pending') and ${objectionKinds})
       and ${hasPoint}

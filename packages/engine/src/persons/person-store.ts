@@ -163,6 +163,46 @@ export async function requirePersonRow(tx: Executor, id: string, at = 'id'): Pro
   return row;
 }
 
+/**
+ * The value of one person field as stored: a column, the hetu (decrypted, and masked when `opts.hetu` is
+ * `masked`), the contact points (emails, phones, addresses) or an attribute. For `personView` and the access
+ * report, which shows the subject everything in full.
+ */
+export function personFieldValue(
+  reg: Register,
+  row: PersonRow,
+  points: Awaited<ReturnType<typeof loadContactPoints>>,
+  field: string,
+  opts: { hetu: 'masked' | 'full' },
+): unknown {
+  switch (field) {
+    case 'first_name':
+    case 'last_name':
+    case 'nickname':
+    case 'customer_number':
+      return row[field];
+    case 'hetu': {
+      if (!row.hetu_cipher) return null;
+      const hetu = reg.vault.decrypt(Buffer.from(row.hetu_cipher));
+      return opts.hetu === 'masked' ? maskHetu(hetu) : hetu;
+    }
+    case 'email':
+      return points.emails;
+    case 'phone':
+      return points.phones;
+    case 'address':
+      return points.addresses.map((a) => ({
+        ...(a.street ? { street: a.street } : {}),
+        ...(a.po_box ? { poBox: a.po_box } : {}),
+        ...(a.postal_code ? { postalCode: a.postal_code } : {}),
+        ...(a.city ? { city: a.city } : {}),
+        country: a.country,
+      }));
+    default:
+      return (row.attributes as Record<string, unknown>)?.[field];
+  }
+}
+
 /** Builds what the actor may see of a person: readable fields only, the hetu masked. */
 export async function personView(
   tx: Executor,
@@ -172,38 +212,9 @@ export async function personView(
 ): Promise<PersonView> {
   const readable = readableFields(reg, actor, 'person');
   const points = await loadContactPoints(tx, row.id);
-  const attributes = (row.attributes as Record<string, unknown>) ?? {};
   const fields: Record<string, unknown> = {};
   for (const f of readable) {
-    let value: unknown;
-    switch (f.id) {
-      case 'first_name':
-      case 'last_name':
-      case 'nickname':
-      case 'customer_number':
-        value = row[f.id];
-        break;
-      case 'hetu':
-        value = row.hetu_cipher ? maskHetu(reg.vault.decrypt(Buffer.from(row.hetu_cipher))) : null;
-        break;
-      case 'email':
-        value = points.emails;
-        break;
-      case 'phone':
-        value = points.phones;
-        break;
-      case 'address':
-        value = points.addresses.map((a) => ({
-          ...(a.street ? { street: a.street } : {}),
-          ...(a.po_box ? { poBox: a.po_box } : {}),
-          ...(a.postal_code ? { postalCode: a.postal_code } : {}),
-          ...(a.city ? { city: a.city } : {}),
-          country: a.country,
-        }));
-        break;
-      default:
-        value = attributes[f.id];
-    }
+    const value = personFieldValue(reg, row, points, f.id, { hetu: 'masked' });
     if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) continue;
     fields[f.id] = value;
   }

@@ -1,19 +1,11 @@
 import { LupausError, type ProblemDetail, t } from '@lupaus/core';
-import type { Executor, PersonUpdate } from '@lupaus/db';
-import { recordWrite } from '../audit/record-write';
+import type { Executor } from '@lupaus/db';
 import type { Actor, Register } from '../context';
 import { enqueueNotificationIn } from '../notifications/enqueue-notification';
 import type { Mailer } from '../notifications/mailer';
 import { type SendResult, sendPendingNotifications } from '../notifications/send-pending-notifications';
-import {
-  assertUnique,
-  type PersonView,
-  personView,
-  planPersonWrite,
-  requirePersonRow,
-  validatePersonFields,
-  writeLists,
-} from '../persons/person-store';
+import { type PersonView, personView, requirePersonRow, validatePersonFields } from '../persons/person-store';
+import { writePersonUpdate } from '../persons/update-person';
 import { requireId } from '../policy/ids';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import { completeRequestIn } from '../requests/complete-request';
@@ -205,28 +197,11 @@ async function rectifyPersonIn(
     .execute();
   const sourceOf = new Map(oldSources.map((p) => [p.field, p.source]));
 
-  // The correction itself, as `updatePerson` writes it: the row, the lists, provenance and audit.
-  const { columns, attributes, lists } = planPersonWrite(reg, values, current);
-  await assertUnique(tx, columns, personId);
-  await tx
-    .updateTable('persons')
-    .set({
-      ...(columns as PersonUpdate),
-      attributes: JSON.stringify(attributes),
-      updated_at: reg.clock.now(),
-      updated_by: actor.id,
-    })
-    .where('id', '=', personId)
-    .execute();
-  await writeLists(tx, personId, lists);
-  await recordWrite(tx, reg, actor, {
-    action: 'update',
-    entityType: 'person',
-    entityId: personId,
-    personId,
+  // The correction itself, through the person write path of `updatePerson`.
+  await writePersonUpdate(tx, reg, actor, current, values, {
     purpose,
     source,
-    values,
+    now: reg.clock.now(),
     details: { rectification: true, changed, ...(requestId ? { requestId } : {}) },
   });
 

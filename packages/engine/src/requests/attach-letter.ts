@@ -1,18 +1,8 @@
-import { createHash } from 'node:crypto';
 import { LupausError } from '@lupaus/core';
-import {
-  deleteFileRowsById,
-  type FileRow,
-  findFileOfField,
-  findFileRow,
-  insertFileRow,
-  queueFileDeletions,
-} from '@lupaus/db';
-import { uuidv7 } from 'uuidv7';
+import { type FileRow, findFileOfField } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
-import { type AttachFileInput, checkFileInput } from '../files/attach-file';
-import { drainFileDeletions } from '../files/delete-files';
+import { type AttachFileInput, checkFileInput, storeNewFile } from '../files/attach-file';
 import { StoredFileMissing } from '../files/file-store';
 import { requireId } from '../policy/ids';
 import {
@@ -23,6 +13,7 @@ import {
   recordRequestEvent,
   requireOpen,
   requireRequestRow,
+  updateRequestRow,
 } from './request-store';
 
 /** A written request's signed letter, as the API and CLI show it. */
@@ -88,54 +79,28 @@ export async function attachRequestLetter(
   const before = await requireRequestRow(reg.db, rid);
   requireOpen(before);
   requireWritten(before);
-  const id = uuidv7();
-  const key = uuidv7();
-  const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-  const now = reg.clock.now();
-  await reg.files.put(key, input.bytes);
-  let row: FileRow;
-  try {
-    row = await reg.db.transaction().execute(async (tx) => {
-      const current = await requireRequestRow(tx, rid, { forUpdate: true });
-      requireOpen(current);
-      requireWritten(current);
-      const previous = await findFileOfField(tx, LETTER_ENTITY, rid, LETTER_FIELD);
-      if (previous) await queueFileDeletions(tx, await deleteFileRowsById(tx, [previous.id]), now);
-      await insertFileRow(tx, {
-        id,
-        person_id: current.person_id,
-        entity_type: LETTER_ENTITY,
-        entity_id: rid,
-        field: LETTER_FIELD,
-        name,
-        media_type: mediaType,
-        size: input.bytes.length,
-        sha256,
-        storage_key: key,
-        created_at: now,
-        created_by: actor.id,
-      });
-      await tx
-        .updateTable('requests')
-        .set({ updated_at: now, updated_by: actor.id })
-        .where('id', '=', rid)
-        .execute();
-      await recordRequestEvent(
-        tx,
-        reg,
-        actor,
-        current,
-        'letter_attached',
-        { file: id, replaced: previous?.id ?? null },
-        { file: id },
-      );
-      return (await findFileRow(tx, id))!;
+  const row = await storeNewFile(reg, actor, { name, mediaType, bytes: input.bytes }, async (tx, insert) => {
+    const current = await requireRequestRow(tx, rid, { forUpdate: true });
+    requireOpen(current);
+    requireWritten(current);
+    const { id, previous, now } = await insert({
+      personId: current.person_id!,
+      entityType: LETTER_ENTITY,
+      entityId: rid,
+      field: LETTER_FIELD,
+      replace: true,
     });
-  } catch (e) {
-    await reg.files.delete(key).catch(() => {});
-    throw e;
-  }
-  await drainFileDeletions(reg);
+    await updateRequestRow(tx, actor, rid, {}, now);
+    await recordRequestEvent(
+      tx,
+      reg,
+      actor,
+      current,
+      'letter_attached',
+      { file: id, replaced: previous?.id ?? null },
+      { file: id },
+    );
+  });
   return letterView(row);
 }
 

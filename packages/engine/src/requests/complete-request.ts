@@ -2,7 +2,7 @@ import { findControlCharacter, LupausError, type ProblemDetail } from '@lupaus/c
 import type { Executor } from '@lupaus/db';
 import type { Actor, Register } from '../context';
 import { requireId } from '../policy/ids';
-import { recordRequestEvent, requireOpen, requireRequestRow } from './request-store';
+import { recordRequestEvent, requireOpen, requireRequestRow, updateRequestRow } from './request-store';
 import { type RequestView, toRequestView } from './request-view';
 
 /** How a request ends (or waits): completed, refused with a reason, or blocked (an erasure partly done). */
@@ -83,17 +83,17 @@ export async function completeRequestIn(
   }
   const now = reg.clock.now();
   const closes = result.state !== 'blocked';
-  await tx
-    .updateTable('requests')
-    .set({
+  await updateRequestRow(
+    tx,
+    actor,
+    id,
+    {
       state: result.state,
       outcome: JSON.stringify(reason ? { ...result.outcome, reason } : result.outcome),
       closed_at: closes ? now : null,
-      updated_at: now,
-      updated_by: actor.id,
-    })
-    .where('id', '=', id)
-    .execute();
+    },
+    now,
+  );
   await recordRequestEvent(
     tx,
     reg,

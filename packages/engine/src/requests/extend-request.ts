@@ -10,7 +10,7 @@ import type { Actor, Register } from '../context';
 import { requireId } from '../policy/ids';
 import { checkRequestReason } from './complete-request';
 import { enqueueExtensionNotice } from './request-notices';
-import { recordRequestEvent, requireOpen, requireRequestRow } from './request-store';
+import { recordRequestEvent, requireOpen, requireRequestRow, updateRequestRow } from './request-store';
 import { dateOnly, type RequestView, toRequestView } from './request-view';
 
 export interface ExtendRequestInput {
@@ -77,11 +77,7 @@ export async function extendRequest(
       ]);
     }
     const extendedTo = extendedDueOn(dueOn, months);
-    await tx
-      .updateTable('requests')
-      .set({ extended_to: extendedTo, extension_reason: reason, updated_at: now, updated_by: actor.id })
-      .where('id', '=', id)
-      .execute();
+    await updateRequestRow(tx, actor, id, { extended_to: extendedTo, extension_reason: reason }, now);
     const notice = await enqueueExtensionNotice(tx, reg, row, {
       receivedOn: helsinkiDate(new Date(row.received_at)),
       months,

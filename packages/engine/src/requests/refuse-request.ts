@@ -8,7 +8,7 @@ import {
   REFUSAL_GROUNDS,
   type RefusalGround,
 } from './request-notices';
-import { recordRequestEvent, requireOpen, requireRequestRow } from './request-store';
+import { recordRequestEvent, requireOpen, requireRequestRow, updateRequestRow } from './request-store';
 import { type RequestView, toRequestView } from './request-view';
 
 export interface RefuseRequestInput {
@@ -101,11 +101,7 @@ export async function refuseRequest(
           { at: 'id', message: `a fee was charged for request ${id} already (${row.charge_reason})` },
         ]);
       }
-      await tx
-        .updateTable('requests')
-        .set({ charge: 'fee', charge_reason: reason, updated_at: now, updated_by: actor.id })
-        .where('id', '=', id)
-        .execute();
+      await updateRequestRow(tx, actor, id, { charge: 'fee', charge_reason: reason }, now);
       const notice = await enqueueFeeNotice(tx, reg, row, { receivedOn, ground, reason, fee: fee! });
       await recordRequestEvent(
         tx,

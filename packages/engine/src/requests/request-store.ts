@@ -1,6 +1,6 @@
 import { LupausError } from '@lupaus/core';
-import type { Database, Executor, RequestState, RequestType } from '@lupaus/db';
-import type { Selectable } from 'kysely';
+import type { Database, Executor, RequestState, RequestsTable, RequestType } from '@lupaus/db';
+import type { Selectable, Updateable } from 'kysely';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 
@@ -90,6 +90,24 @@ export async function findLetter(
     .where('entity_id', '=', requestId)
     .where('field', '=', LETTER_FIELD)
     .executeTakeFirst();
+}
+
+/**
+ * Writes `changes` to request `id`, stamped as updated by `actor` at `now`, in the caller's transaction: the
+ * one way the request use cases (verify, letter, extend, fee, complete) change a request's row.
+ */
+export async function updateRequestRow(
+  tx: Executor,
+  actor: Actor,
+  id: string,
+  changes: Updateable<RequestsTable>,
+  now: Date,
+): Promise<void> {
+  await tx
+    .updateTable('requests')
+    .set({ ...changes, updated_at: now, updated_by: actor.id })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**

@@ -3,7 +3,13 @@ import type { Actor, Register } from '../context';
 import { requireId } from '../policy/ids';
 import { restrictWhilePendingIn } from '../restriction/restrict-while-pending';
 import { checkRequestReason } from './complete-request';
-import { findLetter, recordRequestEvent, requireOpen, requireRequestRow } from './request-store';
+import {
+  findLetter,
+  recordRequestEvent,
+  requireOpen,
+  requireRequestRow,
+  updateRequestRow,
+} from './request-store';
 import { type RequestView, toRequestView } from './request-view';
 
 /**
@@ -101,18 +107,18 @@ export async function verifyIdentity(
         },
       ]);
     }
-    await tx
-      .updateTable('requests')
-      .set({
+    await updateRequestRow(
+      tx,
+      actor,
+      id,
+      {
         state: row.state === 'received' ? 'verified' : row.state,
         identity_verified_at: now,
         identity_method: method,
         identity_verified_by: actor.id,
-        updated_at: now,
-        updated_by: actor.id,
-      })
-      .where('id', '=', id)
-      .execute();
+      },
+      now,
+    );
     await recordRequestEvent(
       tx,
       reg,

@@ -60,7 +60,15 @@ export async function loadSweepFacts(tx: Executor, personIds: readonly string[])
       });
     }
   }
-  const holds = (await legalHoldsFor(tx, ids)).map((h) => ({
+  return { persons, holds: await loadLegalHoldFacts(tx, ids) };
+}
+
+/**
+ * The legal holds that can bear on these persons' data (`legalHoldsFor`), as the facts core's rules take: for
+ * the sweep's facts and for the erasure of a person.
+ */
+export async function loadLegalHoldFacts(tx: Executor, personIds: string[]): Promise<LegalHoldFacts[]> {
+  return (await legalHoldsFor(tx, personIds)).map((h) => ({
     id: h.id,
     personId: h.person_id,
     category: h.category,
@@ -69,7 +77,6 @@ export async function loadSweepFacts(tx: Executor, personIds: readonly string[])
     endsOn: h.ends_on,
     releasedAt: h.released_at ? new Date(h.released_at) : null,
   }));
-  return { persons, holds };
 }
 
 /** The verdict on one item of a target: a record, a person's data of the category, a contact role, an organisation. */

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { anonymiseValue, CORE_FIELDS, endOfDay, type FieldType, LupausError, utcDate } from '@lupaus/core';
+import { anonymiseData, endOfDay, LupausError, utcDate } from '@lupaus/core';
 import {
   type AuditEntry,
   arrayLiteral,
@@ -7,14 +7,12 @@ import {
   insertAudit,
   insertRetentionRun,
   markInterruptedRuns,
-  RECORD_TABLES,
-  type RecordTableHolder,
   updateRetentionRun,
 } from '@lupaus/db';
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { Actor, Register } from '../context';
-import { erasePersonFields } from '../erasure/erase-person-fields';
+import { erasePersonFields, writeAnonymisedRecords } from '../erasure/erase-person-fields';
 import { resumeBlockedErasures } from '../erasure/resume-blocked-erasures';
 import { deleteFilesOf, deleteFilesOfPersons, drainFileDeletions } from '../files/delete-files';
 import { groupOf, planRetention, reviewGroups } from './plan-retention';
@@ -537,8 +535,6 @@ function runOnlyCondition(reg: Register, q: SweepQuery) {
   return parts.length ? sql.join(parts, sql` and `) : sql`true`;
 }
 
-const PG_DATE_TYPES = new Set<FieldType>(['date']);
-
 /** Anonymises due records: unlinked from the person, each value anonymised by its field type, files deleted. */
 async function anonymiseRecords(
   tx: Executor,
@@ -562,37 +558,9 @@ async function anonymiseRecords(
   }>`select id, person_id, data
     from ${sql.table(table)} where id = any(${arrayLiteral(ids)}::uuid[]) for update`.execute(tx);
   const fields = new Map(t.category.fields.map((f) => [f.id, f]));
-  const patched = rows.rows.map((r) => {
-    const data: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(r.data ?? {})) {
-      const f = fields.get(key);
-      if (!f || f.erasure.strategy === 'delete') continue;
-      const v =
-        f.multiple && Array.isArray(value)
-          ? value.map((x) => anonymiseValue(f.type, x)).filter((x) => x !== undefined)
-          : anonymiseValue(f.type, value);
-      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) data[key] = v;
-    }
-    return { id: r.id, data };
-  });
-  // Typed columns of the holder, by the type of their core field: dates to their year, text removed, the rest kept.
-  const core = CORE_FIELDS[t.holder] ?? {};
-  const columnSets = Object.entries(core).flatMap(([name, f]) => {
-    if (!RECORD_TABLES[t.holder as RecordTableHolder].columns.includes(name)) return [];
-    if (PG_DATE_TYPES.has(f.type))
-      return [sql`${sql.ref(name)} = date_trunc('year', x.${sql.ref(name)})::date`];
-    if (anonymiseValue(f.type, 'x') === undefined) return [sql`${sql.ref(name)} = null`];
-    return [];
-  });
+  const patched = rows.rows.map((r) => ({ id: r.id, data: anonymiseData(fields, r.data, true) }));
   const now = reg.clock.now();
-  const updated = ['orders', 'invoices', 'collection_cases', 'loyalty_memberships'].includes(table)
-    ? [sql`updated_at = ${now}`, sql`updated_by = ${actor.id}`]
-    : [];
-  await sql`update ${sql.table(table)} x set person_id = null, anonymised_at = ${now}, data = r.data,
-      occurred_at = (date_trunc('year', x.occurred_at at time zone 'UTC') at time zone 'UTC')
-      ${columnSets.length || updated.length ? sql`, ${sql.join([...columnSets, ...updated])}` : sql``}
-    from jsonb_to_recordset(${JSON.stringify(patched)}::jsonb) as r(id uuid, data jsonb)
-    where x.id = r.id`.execute(tx);
+  await writeAnonymisedRecords(tx, t.holder, patched, now, actor.id);
   const files = await deleteFilesOf(tx, t.holder, ids, now);
   await sql`delete from provenance where entity_type = ${t.holder} and entity_id = any(${arrayLiteral(ids)}::uuid[])`.execute(
     tx,
