@@ -63,7 +63,7 @@ export const INGEST_EXAMPLES = {
 } as const;
 export type IngestExample = keyof typeof INGEST_EXAMPLES;
 export const DEFAULT_INGEST_EXAMPLE: IngestExample = '002-vastuu-group';
-const ACTOR: Actor = { id: 'bench', roles: ['administrator'] };
+const ACTOR: Actor = { id: 'bench', roles: ['administrator'], commitmentSigned: true };
 
 const PAGES = ['/', '/palvelut', '/hinnasto', '/yhteystiedot', '/tuki', '/blogi', '/kirjaudu', '/tilaa'];
 const BROWSERS = ['Firefox 126', 'Chrome 125', 'Safari 17', 'Edge 125'];

@@ -72,7 +72,7 @@ export interface PersonsBenchOptions {
 const EXAMPLE = '003-auntie';
 const SOURCE = 'subject';
 const SEARCH_LIMIT = 20;
-const ACTOR: Actor = { id: 'bench', roles: ['administrator'] };
+const ACTOR: Actor = { id: 'bench', roles: ['administrator'], commitmentSigned: true };
 
 /** Whether a PostgreSQL server answers at `url`; the reason when it does not. */
 export async function postgresUnreachable(url: string): Promise<string | null> {

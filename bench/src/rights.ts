@@ -53,7 +53,7 @@ export interface RightsBenchResult {
 }
 
 const EXAMPLE = '002-vastuu-group';
-const ACTOR: Actor = { id: 'bench', roles: ['administrator'] };
+const ACTOR: Actor = { id: 'bench', roles: ['administrator'], commitmentSigned: true };
 const NOW = '2026-06-01T00:00:00Z';
 
 /** The tables holding a person's rows, by the column that names the person. */

@@ -43,7 +43,7 @@ export interface SweepBenchResult {
 
 const EXAMPLE = '002-vastuu-group';
 const CATEGORY = 'chats';
-const ACTOR: Actor = { id: 'bench', roles: ['administrator'] };
+const ACTOR: Actor = { id: 'bench', roles: ['administrator'], commitmentSigned: true };
 /** The sweep runs as of this instant; chats of 2025-01-01 to 2025-08-31 are due (3 months), later ones not. */
 const AS_OF = '2025-12-01T00:00:00Z';
 const DUE_FROM = '2025-01-01T00:00:00Z';

@@ -1,8 +1,11 @@
 import fastifySwagger from '@fastify/swagger';
-import type { Actor, Register } from '@lupaus/engine';
+import { LupausError, type Permission } from '@lupaus/core';
+import { type Actor, authorize, type Register } from '@lupaus/engine';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   type FastifyServerOptions,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
@@ -14,9 +17,14 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { authenticateRequest } from './auth/authenticate';
+import { authRoutes } from './auth/routes';
 import { installErrorHandling } from './errors';
+import { installHardening } from './hardening';
 import { openApiDocument } from './openapi';
 import { accessRoutes } from './routes/access';
+import { auditRoutes } from './routes/audit';
+import { breachRoutes } from './routes/breaches';
 import { consentRoutes } from './routes/consents';
 import { erasureRoutes } from './routes/erasure';
 import { fileRoutes } from './routes/files';
@@ -32,8 +40,13 @@ import { retentionRoutes } from './routes/retention';
 import { rightsRoutes } from './routes/rights';
 
 /**
- * The HTTP API (R7.3): a Fastify app over one open register. Until accounts and sign-in exist, every request
- * acts as one local operator (`actor`), which is why `lupaus serve` binds to 127.0.0.1 by default.
+ * The HTTP API (R7.3): a Fastify app over one open register. Every route declares the permission it needs
+ * (`config.permission`, R6.2); a request is made by a signed-in user (session cookie) or an API token, and is
+ * refused with 401 or 403 before its input is even validated when it may not do what the route does. The use
+ * case behind the route checks the same permission again, so no interface can skip it.
+ *
+ * `actor` makes every request act as that one actor without signing in: for tests and for embedding the API in
+ * a program that has authenticated its user itself. `lupaus serve` never sets it.
  *
  * @example
  * ```ts
@@ -49,7 +62,41 @@ export interface BuildAppOptions {
   maxFileBytes?: number;
 }
 
-export const LOCAL_OPERATOR: Actor = { id: 'local-operator', roles: ['administrator'] };
+/**
+ * What a route needs (R6.2): a permission of the catalogue, `signed-in` (any signed-in user, such as for their
+ * own account), or `public` (the privacy notice, signing in).
+ */
+export type RoutePermission = Permission | 'signed-in' | 'public';
+
+/** One row of the route table: a method and path of the API and the permission it needs. */
+export interface RouteRule {
+  method: string;
+  url: string;
+  permission: RoutePermission;
+}
+
+/**
+ * Every route of the app with its permission, in the order they were registered: the route × role matrix test
+ * is generated from it, so a new route is tested for every role the moment it is added.
+ */
+export function routeTable(app: FastifyInstance): readonly RouteRule[] {
+  return app.lupausRoutes;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    lupausRoutes: RouteRule[];
+  }
+  interface FastifyContextConfig {
+    permission?: RoutePermission;
+  }
+  interface FastifyRequest {
+    lupausActor?: Actor;
+  }
+}
+
+/** Finds who makes a request: a session cookie (with its CSRF token on unsafe methods) or an API token. */
+export type Authenticator = (request: FastifyRequest, reply: FastifyReply) => Promise<Actor | null>;
 
 export const API_VERSION = '0.1.0';
 
@@ -65,20 +112,33 @@ export type ZodApp = FastifyInstance<
 /** What the routes need: the register and the actor of a request. */
 export interface ApiContext {
   register(): Register;
-  actor(): Actor;
+  /** The actor of a request whose route is not public (set by the permission hook). */
+  actor(request: FastifyRequest): Actor;
+  limits?: { maxFileBytes?: number };
+}
+
+/** How an app is put together: its register, how a request is authenticated, its limits. */
+export interface AppSetup {
+  register(): Register;
+  authenticate: Authenticator;
   limits?: { maxFileBytes?: number };
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
-  const actor = opts.actor ?? LOCAL_OPERATOR;
+  const trusted = opts.actor;
   return assembleApp(
     {
       register: () => opts.register,
-      actor: () => actor,
+      authenticate: trusted ? async () => trusted : authenticateRequest(() => opts.register),
       ...(opts.maxFileBytes !== undefined ? { limits: { maxFileBytes: opts.maxFileBytes } } : {}),
     },
     opts.logger ?? false,
   );
+}
+
+function actorOf(request: FastifyRequest): Actor {
+  if (!request.lupausActor) throw new LupausError('UNAUTHENTICATED');
+  return request.lupausActor;
 }
 
 /**
@@ -86,15 +146,23 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
  * can be generated without opening one (`openApiOnly`).
  */
 export async function assembleApp(
-  ctx: ApiContext,
+  setup: AppSetup,
   logger: FastifyServerOptions['logger'] = false,
 ): Promise<FastifyInstance> {
+  const ctx: ApiContext = {
+    register: setup.register,
+    actor: actorOf,
+    ...(setup.limits ? { limits: setup.limits } : {}),
+  };
   const app = Fastify({
     logger,
   });
+  const routes: RouteRule[] = [];
+  app.decorate('lupausRoutes', routes);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  await installHardening(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -110,6 +178,11 @@ export async function assembleApp(
         {
           name: 'register',
           description: 'The register, its data catalogue, notice and record of processing',
+        },
+        {
+          name: 'accounts',
+          description:
+            'Signing in (password, TOTP second factor), sessions, API tokens, users and the confidentiality commitment (R6.1, R6.3)',
         },
         { name: 'persons', description: 'Persons (R2.1, R2.6, R2.7)' },
         { name: 'organisations', description: 'Organisations and their contact persons (R2.2)' },
@@ -148,6 +221,16 @@ export async function assembleApp(
           description:
             'Marketing selections, segments and mailing labels, all through the marketing gate (R3.2, R3.3)',
         },
+        {
+          name: 'breaches',
+          description:
+            'Personal data breaches: the persons affected, the 72-hour clock for the authority and the notices to the persons (GDPR art. 33–34)',
+        },
+        {
+          name: 'audit',
+          description:
+            'The audit trail: who read or wrote whose data, when and why, by person and by user, and the check of its hash chain (R6.4)',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -155,7 +238,25 @@ export async function assembleApp(
 
   await app.register(
     async (scope) => {
+      scope.addHook('onRoute', (route) => {
+        const permission = route.config?.permission;
+        if (!permission) {
+          throw new Error(`${route.method} ${route.url} declares no permission (config.permission)`);
+        }
+        for (const method of [route.method].flat()) {
+          if (method !== 'HEAD') routes.push({ method, url: route.url, permission });
+        }
+      });
+      scope.addHook('preValidation', async (request, reply) => {
+        const permission = request.routeOptions.config.permission;
+        if (permission === 'public') return;
+        const actor = await setup.authenticate(request, reply);
+        if (!actor) throw new LupausError('UNAUTHENTICATED');
+        request.lupausActor = actor;
+        if (permission && permission !== 'signed-in') authorize(setup.register(), actor, permission);
+      });
       const api = scope.withTypeProvider<ZodTypeProvider>();
+      await authRoutes(api, ctx);
       await registerRoutes(api, ctx);
       await personRoutes(api, ctx);
       await organisationRoutes(api, ctx);
@@ -170,6 +271,8 @@ export async function assembleApp(
       await accessRoutes(api, ctx);
       await rightsRoutes(api, ctx);
       await erasureRoutes(api, ctx);
+      await auditRoutes(api, ctx);
+      await breachRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );
@@ -185,5 +288,5 @@ export async function openApiOnlyApp(): Promise<FastifyInstance> {
   const none = (): never => {
     throw new Error('this app only describes the API: it has no register');
   };
-  return assembleApp({ register: none, actor: () => LOCAL_OPERATOR });
+  return assembleApp({ register: none, authenticate: async () => null });
 }

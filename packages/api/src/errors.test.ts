@@ -1,5 +1,6 @@
 import { LupausError } from '@lupaus/core';
 import type { Register } from '@lupaus/engine';
+import { TEST_ADMIN } from '@lupaus/engine/testing';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
@@ -64,7 +65,7 @@ describe('the error handler', () => {
         },
       }),
     } as Register;
-    const app = await buildApp({ register: broken });
+    const app = await buildApp({ register: broken, actor: TEST_ADMIN });
     try {
       const res = await app.inject({ method: 'GET', url: '/api/v1/persons' });
       expect(res.statusCode).toBe(500);

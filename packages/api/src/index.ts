@@ -3,8 +3,12 @@ export {
   type ApiContext,
   type BuildAppOptions,
   buildApp,
-  LOCAL_OPERATOR,
   openApiOnlyApp,
+  type RoutePermission,
+  type RouteRule,
+  routeTable,
 } from './app';
 export { type ErrorBody, errorBody } from './errors';
+export { type HardeningOptions, installHardening } from './hardening';
+export { type LoggerConfig, loggerOptions, scrub } from './logging';
 export { openApiDocument, openApiText } from './openapi';

@@ -1,6 +1,6 @@
 import { hetuCheckCharacter } from '@lupaus/core';
 import type { Actor, Register } from '@lupaus/engine';
-import { openTestRegister } from '@lupaus/engine/testing';
+import { openTestRegister, TEST_ADMIN } from '@lupaus/engine/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from './app';
 
@@ -14,9 +14,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(example = '003-auntie', actor?: Actor): Promise<TestApp> {
+/** A test app whose every request acts as `actor` (an administrator unless told), without signing in. */
+export async function testApp(example = '003-auntie', actor: Actor = TEST_ADMIN): Promise<TestApp> {
   const register = await openTestRegister(example);
-  const app = await buildApp({ register, ...(actor ? { actor } : {}) });
+  const app = await buildApp({ register, actor });
   return {
     app,
     register,

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hetuCheckCharacter } from '@lupaus/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, servedAddress, useCliHarness } from './testing';
+import { adminHeaders, ROOT, servedAddress, useCliHarness } from './testing';
 
 /** The real `lupaus` command, run as a child process in a temporary directory. */
 const EXAMPLES = ['001-vitec-katrina', '002-vastuu-group', '003-auntie', '004-jari-mensonen'];
@@ -231,10 +231,13 @@ describe('lupaus init and person', () => {
   });
 
   it('R7.3 serve prints its URL and answers the API', async () => {
+    const headers = await adminHeaders(dir, undefined);
     const child = cli.spawn(['serve', '--port', '0', '--dir', dir]);
     try {
       const url = await servedAddress(child);
-      const res = await fetch(`${url}/api/v1/register`);
+      // R6.1: nobody is let in without signing in; the administrator's token is.
+      expect((await fetch(`${url}/api/v1/register`)).status).toBe(401);
+      const res = await fetch(`${url}/api/v1/register`, { headers });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { controller: { name: string } }).controller.name).toBe(
         'Auntie Solutions Oy',

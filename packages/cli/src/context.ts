@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ERRORS, isLupausError } from '@lupaus/core';
+import { ERRORS, isLupausError, LupausError, rolesOf } from '@lupaus/core';
 import type { Actor, Register } from '@lupaus/engine';
-import { openRegister } from '@lupaus/engine';
+import { authenticateToken, openRegister } from '@lupaus/engine';
 import { CommanderError } from 'commander';
 
 /**
@@ -26,18 +27,49 @@ export function isInitialised(dataDir: string): boolean {
   return existsSync(join(dataDir, 'register.yaml'));
 }
 
-/** Until accounts exist, the command line acts as the one local operator. */
-export const CLI_OPERATOR: Actor = { id: 'local-operator', roles: ['administrator'] };
+/**
+ * The local operator: whoever runs `lupaus` on the machine that holds the data directory without
+ * LUPAUS_TOKEN. They act as every role of the definition, with the commitment counted as signed, and are
+ * recorded in the audit trail as `cli:<os user>`. This is no weaker than the truth: whoever can read the data
+ * directory and its `keys.json` (or the database and the keys in the environment) holds all the data anyway,
+ * with or without an account. To act with least privilege on the command line too, set LUPAUS_TOKEN to an API
+ * token (`lupaus token create`): every command then acts as the token's user within its scopes (R6.1, R6.2).
+ */
+export function localOperator(reg: Register): Actor {
+  let name = 'unknown';
+  try {
+    name = userInfo().username || name;
+  } catch {
+    // No user name on this system (a container without /etc/passwd entry).
+  }
+  return { id: `cli:${name}`, roles: rolesOf(reg.definition).map((r) => r.id), commitmentSigned: true };
+}
 
-/** Opens the register of the data directory, runs `fn` and closes it whatever happens. */
+/**
+ * Who runs a command: the user of LUPAUS_TOKEN, limited to its scopes, or else the local operator. A token
+ * that is unknown, revoked or expired is refused (UNAUTHENTICATED), never silently replaced by the operator.
+ */
+export async function resolveActor(reg: Register): Promise<Actor> {
+  const token = process.env.LUPAUS_TOKEN?.trim();
+  if (!token) return localOperator(reg);
+  const actor = await authenticateToken(reg, token);
+  if (!actor) {
+    throw new LupausError('UNAUTHENTICATED', {}, [
+      { at: 'LUPAUS_TOKEN', message: 'the token is unknown, revoked or expired' },
+    ]);
+  }
+  return actor;
+}
+
+/** Opens the register of the data directory, runs `fn` as the resolved actor and closes it whatever happens. */
 export async function withRegister<T>(
   opts: { dir?: string | undefined },
-  fn: (reg: Register) => Promise<T>,
+  fn: (reg: Register, actor: Actor) => Promise<T>,
 ): Promise<T> {
   const url = databaseUrl();
   const reg = await openRegister({ dataDir: dataDirOf(opts), ...(url ? { databaseUrl: url } : {}) });
   try {
-    return await fn(reg);
+    return await fn(reg, await resolveActor(reg));
   } finally {
     await reg.close();
   }

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { accessCommand } from './commands/access';
+import { auditCommand } from './commands/audit';
+import { breachCommand } from './commands/breach';
 import { checkCommand } from './commands/check';
 import { consentCommand, suppressCommand } from './commands/consent';
 import { noticeCommand, ropaCommand } from './commands/document';
@@ -13,6 +15,7 @@ import { retentionCommand } from './commands/retention';
 import { rightsCommands } from './commands/rights';
 import { schemaCommand } from './commands/schema';
 import { serveCommand } from './commands/serve';
+import { tokenCommand, userCommand } from './commands/user';
 import { reportError } from './context';
 
 /**
@@ -37,11 +40,15 @@ export function buildProgram(): Command {
   holdCommand(program);
   requestCommand(program);
   accessCommand(program);
+  auditCommand(program);
   rightsCommands(program);
   eraseCommands(program);
   consentCommand(program);
   suppressCommand(program);
   exportCommand(program);
+  userCommand(program);
+  tokenCommand(program);
+  breachCommand(program);
   return program;
 }
 

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openRegister } from '@lupaus/engine';
+import { permissionsOf } from '@lupaus/core';
+import { createApiToken, createUser, openRegister, signCommitment } from '@lupaus/engine';
 import { startTestSmtpServer } from '@lupaus/engine/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -17,7 +18,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
 export const TEST_URL = process.env.LUPAUS_TEST_DATABASE_URL;
-export const OPERATOR = { id: 'test', roles: ['administrator'] };
+export const OPERATOR = { id: 'test', roles: ['administrator'], commitmentSigned: true };
 
 /** How a `lupaus` run ended. */
 export interface Run {
@@ -185,4 +186,33 @@ export function useTestSmtpServer(): Awaited<ReturnType<typeof startTestSmtpServ
     },
     close: () => started().close(),
   };
+}
+
+/**
+ * An API token of a new administrator of the register in `dir` who has signed the commitment, as request
+ * headers for a served register (`lupaus serve` authenticates every request, R6.1).
+ *
+ * @example
+ * ```ts
+ * const headers = await adminHeaders(dir, url);
+ * await fetch(`${address}/api/v1/register`, { headers });
+ * ```
+ */
+export async function adminHeaders(
+  dir: string,
+  databaseUrl: string | undefined,
+): Promise<{ authorization: string }> {
+  return withRegister(dir, databaseUrl, async (reg) => {
+    const username = `api${randomBytes(4).toString('hex')}`;
+    const { user } = await createUser(reg, OPERATOR, {
+      username,
+      displayName: username,
+      roles: ['administrator'],
+      password: `${randomBytes(12).toString('base64url')}-pw`,
+    });
+    await signCommitment(reg, { id: user.id, roles: user.roles, commitmentSigned: false });
+    const scopes = [...permissionsOf(reg.definition, user.roles)];
+    const { token } = await createApiToken(reg, OPERATOR, { userId: user.id, name: 'test', scopes });
+    return { authorization: `Bearer ${token}` };
+  });
 }

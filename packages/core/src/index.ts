@@ -1,4 +1,5 @@
 export * from './access/index';
+export * from './breaches/index';
 export * from './catalogue/index';
 export * from './definition/index';
 export * from './errors/index';
@@ -8,4 +9,5 @@ export * from './relationship/index';
 export * from './retention/index';
 export * from './rights/index';
 export * from './ropa/index';
+export * from './security/index';
 export * from './validators/index';

@@ -386,6 +386,108 @@ export interface NotificationsTable {
   last_error: string | null;
 }
 
+/** A personal user account (R6.1): argon2id password, optional TOTP second factor, lock-out state. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  roles: string[];
+  password_hash: string;
+  password_set_at: Timestamp;
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
+  totp_secret: Buffer | null;
+  totp_enabled_at: Timestamp | null;
+  totp_last_step: string | null;
+  failed_logins: ColumnType<number, number | undefined, number>;
+  locked_until: Timestamp | null;
+  disabled_at: Timestamp | null;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+/** A one-time recovery code of a user's second factor, stored as its SHA-256. */
+export interface RecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** A signed-in session (cookie), found by the SHA-256 of its token. */
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  stage: 'password' | 'complete';
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** An API token of a user for integrations, limited to its scopes. */
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  scopes: string[];
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** A version of the confidentiality commitment's text (R6.3). */
+export interface CommitmentVersionsTable {
+  version: number;
+  label: string;
+  content_hash: string;
+  text: Json<Record<string, string>>;
+  published_at: Timestamp;
+}
+
+/** A user's signature of one version of the confidentiality commitment (R6.3). Append-only. */
+export interface CommitmentSignaturesTable {
+  id: string;
+  user_id: string;
+  version: number;
+  signed_at: Timestamp;
+}
+
+/** A personal data breach (GDPR art. 33–34). */
+export interface BreachesTable {
+  id: string;
+  title: string;
+  description: string;
+  occurred_at: Timestamp | null;
+  discovered_at: Timestamp;
+  categories: string[];
+  consequences: string | null;
+  measures: string | null;
+  risk: 'unlikely' | 'risk' | 'high';
+  authority_notified_at: Timestamp | null;
+  authority_reference: string | null;
+  delay_reason: string | null;
+  subjects_decision: 'notify' | 'not_required' | null;
+  subjects_decision_reason: string | null;
+  closed_at: Timestamp | null;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+
+/** A person a breach touches; the id outlives the person's erasure. */
+export interface BreachPersonsTable {
+  breach_id: string;
+  person_id: string;
+  added_at: Timestamp;
+  notified_at: Timestamp | null;
+}
+
 export interface Database {
   notice_versions: NoticeVersionsTable;
   persons: PersonsTable;
@@ -413,6 +515,14 @@ export interface Database {
   objections: ObjectionsTable;
   disclosure_log: DisclosureLogTable;
   notifications: NotificationsTable;
+  users: UsersTable;
+  recovery_codes: RecoveryCodesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  commitment_versions: CommitmentVersionsTable;
+  commitment_signatures: CommitmentSignaturesTable;
+  breaches: BreachesTable;
+  breach_persons: BreachPersonsTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

@@ -86,6 +86,7 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.get(
     '/persons/:id/access-report',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['access'],
         summary:
@@ -98,7 +99,7 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request, reply) => {
       const q = request.query;
-      const r = await createAccessReport(ctx.register(), ctx.actor(), {
+      const r = await createAccessReport(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         format: q.format,
         ...(q.lang !== undefined ? { lang: q.lang } : {}),
@@ -111,6 +112,7 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.get(
     '/persons/:id/portable-data',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['access'],
         summary:
@@ -123,7 +125,7 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request, reply) => {
       const q = request.query;
-      const r = await exportPortableData(ctx.register(), ctx.actor(), {
+      const r = await exportPortableData(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         format: q.format,
         ...(q.requestId !== undefined ? { requestId: q.requestId } : {}),
@@ -135,6 +137,7 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/persons/:id/disclosures',
     {
+      config: { permission: 'disclosures.manage' },
       schema: {
         tags: ['access'],
         summary:
@@ -146,7 +149,7 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request, reply) => {
       const b = request.body;
-      const entry = await recordDisclosure(ctx.register(), ctx.actor(), {
+      const entry = await recordDisclosure(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         disclosure: b.disclosure,
         recipientName: b.recipientName,
@@ -163,6 +166,7 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.get(
     '/persons/:id/disclosures',
     {
+      config: { permission: 'disclosures.manage' },
       schema: {
         tags: ['access'],
         summary:
@@ -171,6 +175,8 @@ export async function accessRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
         response: { 200: z.object({ items: z.array(DisclosureOut) }), ...errorResponses },
       },
     },
-    async (request) => ({ items: await listDisclosures(ctx.register(), ctx.actor(), request.params.id) }),
+    async (request) => ({
+      items: await listDisclosures(ctx.register(), ctx.actor(request), request.params.id),
+    }),
   );
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, type TestApp, testApp } from '../test-app';
 
 type Json = Record<string, unknown>;
-const OP = { id: 't', roles: ['administrator'] };
+const OP = { id: 't', roles: ['administrator'], commitmentSigned: true };
 
 /** Example 001: post, phone and email; every purpose opt-out. */
 describe('the consent routes', () => {

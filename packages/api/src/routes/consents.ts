@@ -131,6 +131,7 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.post(
     '/persons/:id/consents',
     {
+      config: { permission: 'consents.write' },
       schema: {
         tags: ['consents'],
         summary: 'Record a consent, its withdrawal or a prohibition of one channel × purpose (R3.1)',
@@ -141,7 +142,7 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
     },
     async (request, reply) => {
       const b = request.body;
-      const out = await recordConsent(ctx.register(), ctx.actor(), {
+      const out = await recordConsent(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         channel: b.channel,
         purpose: b.purpose,
@@ -159,6 +160,7 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.get(
     '/persons/:id/consents',
     {
+      config: { permission: 'consents.read' },
       schema: {
         tags: ['consents'],
         summary: 'A person’s consent history and the current state of every channel × purpose',
@@ -166,12 +168,13 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
         response: { 200: HistoryOut, ...errorResponses },
       },
     },
-    async (request) => listConsents(ctx.register(), ctx.actor(), request.params.id),
+    async (request) => listConsents(ctx.register(), ctx.actor(request), request.params.id),
   );
 
   api.post(
     '/persons/:id/consents/withdraw',
     {
+      config: { permission: 'consents.write' },
       schema: {
         tags: ['consents'],
         summary: 'Withdraw consent at any time: one channel × purpose, or all (R4.8)',
@@ -185,7 +188,7 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
     },
     async (request) => {
       const b = request.body;
-      return withdrawConsents(ctx.register(), ctx.actor(), {
+      return withdrawConsents(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         source: b.source,
         ...(b.channel !== undefined ? { channel: b.channel } : {}),
@@ -201,6 +204,7 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.post(
     '/persons/:id/direct-marketing-objections',
     {
+      config: { permission: 'consents.write' },
       schema: {
         tags: ['consents'],
         summary:
@@ -220,7 +224,7 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
     },
     async (request, reply) => {
       const b = request.body;
-      const out = await objectToDirectMarketing(ctx.register(), ctx.actor(), {
+      const out = await objectToDirectMarketing(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         source: b.source,
         ...(b.channel !== undefined ? { channel: b.channel } : {}),
@@ -238,6 +242,7 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
     '/suppression-lists',
     {
       bodyLimit: 25 * 1024 * 1024,
+      config: { permission: 'consents.write' },
       schema: {
         tags: ['consents'],
         summary:
@@ -265,7 +270,7 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
         ]);
       }
       const kind = channels(reg).find((c) => c.id === b.channel)?.kind ?? 'email';
-      const out = await importSuppressions(reg, ctx.actor(), {
+      const out = await importSuppressions(reg, ctx.actor(request), {
         channel: b.channel,
         listName: b.listName,
         entries: b.entries ?? parseSuppressionText(b.text ?? '', kind),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, type TestApp, testApp } from '../test-app';
 
 type Json = Record<string, unknown>;
-const ADMIN = { id: 't', roles: ['administrator'] };
+const ADMIN = { id: 't', roles: ['administrator'], commitmentSigned: true };
 
 /** Example 001: invoices are accounting material; an open one blocks erasure. */
 describe('the erasure and anonymisation routes (R4.4, R4.9)', () => {

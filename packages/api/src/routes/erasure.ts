@@ -86,6 +86,7 @@ export async function erasureRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.post(
     '/persons/:id/erasure',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -97,7 +98,7 @@ export async function erasureRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
       },
     },
     async (request) =>
-      erasePerson(ctx.register(), ctx.actor(), {
+      erasePerson(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         ...(request.body?.requestId !== undefined ? { requestId: request.body.requestId } : {}),
         ...purposeOf(request.headers),
@@ -107,6 +108,7 @@ export async function erasureRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.post(
     '/persons/:id/anonymisation',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -118,7 +120,7 @@ export async function erasureRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
       },
     },
     async (request) =>
-      anonymisePerson(ctx.register(), ctx.actor(), {
+      anonymisePerson(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         ...(request.body?.requestId !== undefined ? { requestId: request.body.requestId } : {}),
         ...purposeOf(request.headers),
@@ -128,6 +130,7 @@ export async function erasureRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.get(
     '/erasures/blocked',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary: 'Erasures waiting for a blocker, with each blocker and its end',
@@ -135,12 +138,13 @@ export async function erasureRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
         response: { 200: z.object({ items: z.array(BlockedOut) }), ...errorResponses },
       },
     },
-    async (request) => listBlockedErasures(ctx.register(), ctx.actor(), purposeOf(request.headers)),
+    async (request) => listBlockedErasures(ctx.register(), ctx.actor(request), purposeOf(request.headers)),
   );
 
   api.post(
     '/erasures/resume',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -148,6 +152,6 @@ export async function erasureRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
         response: { 200: ResumeOut, ...errorResponses },
       },
     },
-    async () => resumeBlockedErasures(ctx.register(), ctx.actor()),
+    async (request) => resumeBlockedErasures(ctx.register(), ctx.actor(request)),
   );
 }

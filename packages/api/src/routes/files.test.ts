@@ -1,4 +1,4 @@
-import { openTestRegister } from '@lupaus/engine/testing';
+import { openTestRegister, TEST_ADMIN } from '@lupaus/engine/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
@@ -15,7 +15,7 @@ describe('the file routes (003-auntie call recordings)', () => {
 
   beforeAll(async () => {
     const register = await openTestRegister('003-auntie');
-    app = await buildApp({ register, maxFileBytes: LIMIT });
+    app = await buildApp({ register, actor: TEST_ADMIN, maxFileBytes: LIMIT });
     close = async () => {
       await app.close();
       await register.close();

@@ -93,6 +93,7 @@ export async function fileRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
       '/records/:id/files/:field',
       {
         bodyLimit: maxBytes,
+        config: { permission: 'persons.write' },
         schema: {
           tags: ['files'],
           summary:
@@ -106,14 +107,20 @@ export async function fileRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
       },
       async (request, reply) => {
         const body = request.body as unknown;
-        const file = await attachFile(ctx.register(), ctx.actor(), request.params.id, request.params.field, {
-          name: headerFileName(request.headers['x-file-name']),
-          mediaType: request.headers['content-type'],
-          bytes: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
-          maxBytes,
-          ...(request.headers['x-lupaus-source'] ? { source: request.headers['x-lupaus-source'] } : {}),
-          ...purposeOf(request.headers),
-        });
+        const file = await attachFile(
+          ctx.register(),
+          ctx.actor(request),
+          request.params.id,
+          request.params.field,
+          {
+            name: headerFileName(request.headers['x-file-name']),
+            mediaType: request.headers['content-type'],
+            bytes: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
+            maxBytes,
+            ...(request.headers['x-lupaus-source'] ? { source: request.headers['x-lupaus-source'] } : {}),
+            ...purposeOf(request.headers),
+          },
+        );
         return reply.code(201).send(file);
       },
     );
@@ -122,6 +129,7 @@ export async function fileRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
   api.get(
     '/files/:id',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['files'],
         summary: 'Download a file (audited; only roles that may read its field)',
@@ -134,7 +142,7 @@ export async function fileRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
     async (request, reply) => {
       const { file, bytes } = await getFile(
         ctx.register(),
-        ctx.actor(),
+        ctx.actor(request),
         request.params.id,
         purposeOf(request.headers),
       );

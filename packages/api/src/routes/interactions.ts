@@ -13,6 +13,7 @@ export async function interactionRoutes(api: ZodApp, ctx: ApiContext): Promise<v
     '/interactions/batch',
     {
       bodyLimit: 32 * 1024 * 1024,
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['records'],
         summary: 'Take in a batch of interactions for many persons; all or nothing',
@@ -22,7 +23,7 @@ export async function interactionRoutes(api: ZodApp, ctx: ApiContext): Promise<v
       },
     },
     async (request, reply) => {
-      const result = await ingestInteractions(ctx.register(), ctx.actor(), {
+      const result = await ingestInteractions(ctx.register(), ctx.actor(request), {
         events: request.body.events as unknown as InteractionEvent[],
         ...purposeOf(request.headers),
       });

@@ -76,6 +76,7 @@ export async function marketingRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
   api.post(
     '/marketing/selections',
     {
+      config: { permission: 'marketing.select' },
       schema: {
         tags: ['marketing'],
         summary: 'The persons a marketing purpose may reach on a channel, through the marketing gate (R3.2)',
@@ -83,12 +84,13 @@ export async function marketingRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
         response: { 200: SelectionOut, ...errorResponses },
       },
     },
-    async (request) => selectForMarketing(ctx.register(), ctx.actor(), request.body),
+    async (request) => selectForMarketing(ctx.register(), ctx.actor(request), request.body),
   );
 
   api.post(
     '/marketing/segment',
     {
+      config: { permission: 'marketing.select' },
       schema: {
         tags: ['marketing'],
         summary: 'A marketing segment as CSV, through the marketing gate (R3.3)',
@@ -98,7 +100,7 @@ export async function marketingRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
       },
     },
     async (request, reply) => {
-      const out = await exportSegment(ctx.register(), ctx.actor(), request.body);
+      const out = await exportSegment(ctx.register(), ctx.actor(request), request.body);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', attachment(`segment-${out.purpose}-${out.channel}.csv`))
@@ -112,6 +114,7 @@ export async function marketingRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
   api.post(
     '/marketing/labels',
     {
+      config: { permission: 'marketing.select' },
       schema: {
         tags: ['marketing'],
         summary: 'Printable A4 mailing labels (3 × 8) as PDF or HTML, through the marketing gate (R3.3)',
@@ -121,7 +124,7 @@ export async function marketingRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
       },
     },
     async (request, reply) => {
-      const out = await exportLabels(ctx.register(), ctx.actor(), request.body);
+      const out = await exportLabels(ctx.register(), ctx.actor(request), request.body);
       return reply
         .type(out.mediaType)
         .header('content-disposition', attachment(`labels-${out.purpose}.${out.format}`))

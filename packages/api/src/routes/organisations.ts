@@ -31,6 +31,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
   api.post(
     '/organisations',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['organisations'],
         summary: 'Add an organisation',
@@ -40,7 +41,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
       },
     },
     async (request, reply) => {
-      const organisation = await createOrganisation(ctx.register(), ctx.actor(), {
+      const organisation = await createOrganisation(ctx.register(), ctx.actor(request), {
         source: request.body.source,
         fields: request.body.fields,
         ...purposeOf(request.headers),
@@ -52,6 +53,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
   api.get(
     '/organisations',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['organisations'],
         summary: 'List organisations, optionally those whose name or business id matches q',
@@ -62,7 +64,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
     },
     async (request) => {
       const { q, limit, after } = request.query;
-      return listOrganisations(ctx.register(), ctx.actor(), {
+      return listOrganisations(ctx.register(), ctx.actor(request), {
         ...(q !== undefined ? { q } : {}),
         ...(limit !== undefined ? { limit } : {}),
         ...(after !== undefined ? { after } : {}),
@@ -74,6 +76,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
   api.get(
     '/organisations/:id',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['organisations'],
         summary: 'An organisation with its contact persons',
@@ -83,12 +86,13 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
       },
     },
     async (request) =>
-      getOrganisation(ctx.register(), ctx.actor(), request.params.id, purposeOf(request.headers)),
+      getOrganisation(ctx.register(), ctx.actor(request), request.params.id, purposeOf(request.headers)),
   );
 
   api.patch(
     '/organisations/:id',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['organisations'],
         summary: 'Change fields of an organisation; null removes a value',
@@ -99,7 +103,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
       },
     },
     async (request) =>
-      updateOrganisation(ctx.register(), ctx.actor(), request.params.id, {
+      updateOrganisation(ctx.register(), ctx.actor(request), request.params.id, {
         source: request.body.source,
         fields: request.body.fields,
         ...purposeOf(request.headers),
@@ -109,6 +113,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
   api.post(
     '/organisations/:id/contacts',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['organisations'],
         summary: 'Make a person a contact person of the organisation from a date',
@@ -120,7 +125,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
     },
     async (request, reply) => {
       const b = request.body;
-      const role = await addContactRole(ctx.register(), ctx.actor(), {
+      const role = await addContactRole(ctx.register(), ctx.actor(request), {
         personId: b.personId,
         organisationId: request.params.id,
         startsOn: b.startsOn,
@@ -136,6 +141,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
   api.post(
     '/contact-roles/:id/end',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['organisations'],
         summary: 'End a contact-person role on a date',
@@ -146,7 +152,7 @@ export async function organisationRoutes(api: ZodApp, ctx: ApiContext): Promise<
       },
     },
     async (request) =>
-      endContactRole(ctx.register(), ctx.actor(), request.params.id, {
+      endContactRole(ctx.register(), ctx.actor(request), request.params.id, {
         endsOn: request.body.endsOn,
         ...purposeOf(request.headers),
       }),

@@ -60,7 +60,7 @@ describe('the person routes', () => {
       { source: string; savedBy: string; savedAt: string }
     >;
     expect(provenance.first_name?.source).toBe('subject');
-    expect(provenance.first_name?.savedBy).toBe('local-operator');
+    expect(provenance.first_name?.savedBy).toBe('test-admin');
     expect(Number.isNaN(Date.parse(provenance.first_name?.savedAt ?? ''))).toBe(false);
 
     const list = await get(`/api/v1/persons/${maija.id}/provenance`);

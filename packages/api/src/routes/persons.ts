@@ -39,6 +39,7 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/persons',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['persons'],
         summary: 'Add a person',
@@ -48,7 +49,7 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       },
     },
     async (request, reply) => {
-      const person = await createPerson(ctx.register(), ctx.actor(), {
+      const person = await createPerson(ctx.register(), ctx.actor(request), {
         source: request.body.source,
         fields: request.body.fields,
         ...purposeOf(request.headers),
@@ -60,6 +61,7 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.get(
     '/persons',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['persons'],
         summary: 'List persons, a page at a time',
@@ -69,7 +71,7 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       },
     },
     async (request) =>
-      listPersons(ctx.register(), ctx.actor(), {
+      listPersons(ctx.register(), ctx.actor(request), {
         ...purposeOf(request.headers),
         ...(request.query.limit !== undefined ? { limit: request.query.limit } : {}),
         ...(request.query.after !== undefined ? { after: request.query.after } : {}),
@@ -79,6 +81,7 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/persons/search',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['persons'],
         summary: 'Search persons by name (prefix and fuzzy), email, phone, customer number or exact hetu',
@@ -89,7 +92,7 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request) => {
       const b = request.body;
-      const items = await searchPersons(ctx.register(), ctx.actor(), {
+      const items = await searchPersons(ctx.register(), ctx.actor(request), {
         ...purposeOf(request.headers),
         ...(b.q !== undefined ? { q: b.q } : {}),
         ...(b.email !== undefined ? { email: b.email } : {}),
@@ -105,6 +108,7 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.get(
     '/persons/:id',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['persons'],
         summary: 'A person with every field, its provenance and contact roles (hetu masked)',
@@ -113,12 +117,14 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
         response: { 200: PersonOut, ...errorResponses },
       },
     },
-    async (request) => getPerson(ctx.register(), ctx.actor(), request.params.id, purposeOf(request.headers)),
+    async (request) =>
+      getPerson(ctx.register(), ctx.actor(request), request.params.id, purposeOf(request.headers)),
   );
 
   api.patch(
     '/persons/:id',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['persons'],
         summary: 'Change fields of a person; null removes a value',
@@ -129,7 +135,7 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       },
     },
     async (request) =>
-      updatePerson(ctx.register(), ctx.actor(), request.params.id, {
+      updatePerson(ctx.register(), ctx.actor(request), request.params.id, {
         source: request.body.source,
         fields: request.body.fields,
         ...purposeOf(request.headers),
@@ -139,6 +145,7 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/persons/:id/reveal-hetu',
     {
+      config: { permission: 'persons.reveal' },
       schema: {
         tags: ['persons'],
         summary: 'Reveal the hetu of a person (only roles allowed to; every reveal is audited)',
@@ -147,12 +154,14 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
         response: { 200: HetuOut, ...errorResponses },
       },
     },
-    async (request) => revealHetu(ctx.register(), ctx.actor(), request.params.id, purposeOf(request.headers)),
+    async (request) =>
+      revealHetu(ctx.register(), ctx.actor(request), request.params.id, purposeOf(request.headers)),
   );
 
   api.get(
     '/persons/:id/provenance',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['persons'],
         summary: 'When each fact of a person was saved, from which source and by whom (R2.6)',
@@ -160,6 +169,8 @@ export async function personRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
         response: { 200: FieldProvenanceOut, ...errorResponses },
       },
     },
-    async (request) => ({ items: await getPersonProvenance(ctx.register(), ctx.actor(), request.params.id) }),
+    async (request) => ({
+      items: await getPersonProvenance(ctx.register(), ctx.actor(request), request.params.id),
+    }),
   );
 }

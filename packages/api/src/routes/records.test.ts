@@ -52,7 +52,7 @@ describe('the record routes (003-auntie)', () => {
     expect(got.statusCode).toBe(200);
     expect(got.json().provenance.service).toMatchObject({
       source: 'transactions',
-      savedBy: 'local-operator',
+      savedBy: 'test-admin',
     });
   });
 

@@ -40,6 +40,7 @@ export async function recordRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/persons/:id/records',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['records'],
         summary:
@@ -52,7 +53,7 @@ export async function recordRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request, reply) => {
       const b = request.body;
-      const record = await createRecord(ctx.register(), ctx.actor(), request.params.id, {
+      const record = await createRecord(ctx.register(), ctx.actor(request), request.params.id, {
         kind: b.kind,
         source: b.source,
         fields: b.fields,
@@ -66,6 +67,7 @@ export async function recordRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.get(
     '/persons/:id/timeline',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['records'],
         summary: "A person's records across all kinds, newest first, a page at a time",
@@ -79,7 +81,7 @@ export async function recordRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       const q = request.query;
       const kinds = listParam(q.kind);
       const holders = listParam(q.holder);
-      return listTimeline(ctx.register(), ctx.actor(), request.params.id, {
+      return listTimeline(ctx.register(), ctx.actor(request), request.params.id, {
         ...purposeOf(request.headers),
         ...(kinds ? { kinds } : {}),
         ...(holders ? { holders } : {}),
@@ -92,6 +94,7 @@ export async function recordRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.get(
     '/records/:id',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['records'],
         summary: 'A record with its readable fields, files and the provenance of each field',
@@ -100,12 +103,14 @@ export async function recordRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
         response: { 200: RecordOut, ...errorResponses },
       },
     },
-    async (request) => getRecord(ctx.register(), ctx.actor(), request.params.id, purposeOf(request.headers)),
+    async (request) =>
+      getRecord(ctx.register(), ctx.actor(request), request.params.id, purposeOf(request.headers)),
   );
 
   api.patch(
     '/records/:id',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['records'],
         summary: 'Change fields of a record (mark an invoice paid, close a case ...); null removes a value',
@@ -116,7 +121,7 @@ export async function recordRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       },
     },
     async (request) =>
-      updateRecord(ctx.register(), ctx.actor(), request.params.id, {
+      updateRecord(ctx.register(), ctx.actor(request), request.params.id, {
         source: request.body.source,
         fields: request.body.fields,
         ...links(request.body),
@@ -127,6 +132,7 @@ export async function recordRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.delete(
     '/records/:id',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['records'],
         summary: 'Delete a record with its files',
@@ -136,6 +142,6 @@ export async function recordRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       },
     },
     async (request) =>
-      deleteRecord(ctx.register(), ctx.actor(), request.params.id, purposeOf(request.headers)),
+      deleteRecord(ctx.register(), ctx.actor(request), request.params.id, purposeOf(request.headers)),
   );
 }

@@ -23,6 +23,7 @@ export async function registerRoutes(api: ZodApp, ctx: ApiContext): Promise<void
   api.get(
     '/register',
     {
+      config: { permission: 'register.read' },
       schema: {
         tags: ['register'],
         summary: 'The register: controller, name, languages and the current notice version',
@@ -60,6 +61,7 @@ export async function registerRoutes(api: ZodApp, ctx: ApiContext): Promise<void
   api.get(
     '/catalogue',
     {
+      config: { permission: 'register.read' },
       schema: {
         tags: ['register'],
         summary:
@@ -73,6 +75,7 @@ export async function registerRoutes(api: ZodApp, ctx: ApiContext): Promise<void
   api.get(
     '/notice',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['register'],
         summary: 'The privacy notice (R1.2), the latest version or a given one',
@@ -95,6 +98,7 @@ export async function registerRoutes(api: ZodApp, ctx: ApiContext): Promise<void
   api.get(
     '/notice/versions',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['register'],
         summary: 'Every published version of the notice, oldest first',
@@ -107,6 +111,7 @@ export async function registerRoutes(api: ZodApp, ctx: ApiContext): Promise<void
   api.get(
     '/ropa',
     {
+      config: { permission: 'register.read' },
       schema: {
         tags: ['register'],
         summary: 'The record of processing activities (GDPR art. 30, R1.6)',

@@ -12,6 +12,7 @@ export async function relationshipRoutes(api: ZodApp, ctx: ApiContext): Promise<
   api.get(
     '/persons/:id/relationship',
     {
+      config: { permission: 'persons.read' },
       schema: {
         tags: ['relationship'],
         summary: "Whether a person's customer relationship is active or ended, and why",
@@ -21,12 +22,13 @@ export async function relationshipRoutes(api: ZodApp, ctx: ApiContext): Promise<
       },
     },
     async (request) =>
-      getRelationship(ctx.register(), ctx.actor(), request.params.id, purposeOf(request.headers)),
+      getRelationship(ctx.register(), ctx.actor(request), request.params.id, purposeOf(request.headers)),
   );
 
   api.post(
     '/persons/:id/relationship/end',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['relationship'],
         summary:
@@ -38,7 +40,7 @@ export async function relationshipRoutes(api: ZodApp, ctx: ApiContext): Promise<
       },
     },
     async (request) =>
-      endRelationship(ctx.register(), ctx.actor(), request.params.id, {
+      endRelationship(ctx.register(), ctx.actor(request), request.params.id, {
         ...(request.body.endedAt !== undefined ? { endedAt: request.body.endedAt } : {}),
         ...(request.body.reason !== undefined ? { reason: request.body.reason } : {}),
         ...purposeOf(request.headers),
@@ -48,6 +50,7 @@ export async function relationshipRoutes(api: ZodApp, ctx: ApiContext): Promise<
   api.delete(
     '/persons/:id/relationship/end',
     {
+      config: { permission: 'persons.write' },
       schema: {
         tags: ['relationship'],
         summary: 'Remove a recorded end: the relationship is active again (or judged from the last contact)',
@@ -57,6 +60,6 @@ export async function relationshipRoutes(api: ZodApp, ctx: ApiContext): Promise<
       },
     },
     async (request) =>
-      reopenRelationship(ctx.register(), ctx.actor(), request.params.id, purposeOf(request.headers)),
+      reopenRelationship(ctx.register(), ctx.actor(request), request.params.id, purposeOf(request.headers)),
   );
 }

@@ -141,6 +141,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.post(
     '/requests',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['requests'],
         summary: "Record a data subject's request; its deadline is one calendar month from receipt",
@@ -150,7 +151,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
     },
     async (request, reply) => {
       const b = request.body;
-      const created = await receiveRequest(ctx.register(), ctx.actor(), {
+      const created = await receiveRequest(ctx.register(), ctx.actor(request), {
         type: b.type,
         personId: b.personId,
         receivedVia: b.receivedVia,
@@ -164,6 +165,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.get(
     '/requests',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['requests'],
         summary: 'Requests, earliest deadline first; overdue=true lists those open past their deadline',
@@ -176,7 +178,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
     },
     async (request) => {
       const q = request.query;
-      return listRequests(ctx.register(), ctx.actor(), {
+      return listRequests(ctx.register(), ctx.actor(request), {
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
         ...(q.after !== undefined ? { after: q.after } : {}),
         ...(q.state !== undefined ? { state: q.state } : {}),
@@ -191,6 +193,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.get(
     '/requests/:id',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['requests'],
         summary: 'A request with every event of its life',
@@ -198,12 +201,13 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
         response: { 200: RequestOut, ...errorResponses },
       },
     },
-    async (request) => getRequest(ctx.register(), ctx.actor(), request.params.id),
+    async (request) => getRequest(ctx.register(), ctx.actor(request), request.params.id),
   );
 
   api.post(
     '/requests/:id/verify',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['requests'],
         summary:
@@ -214,7 +218,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
       },
     },
     async (request) =>
-      verifyIdentity(ctx.register(), ctx.actor(), request.params.id, {
+      verifyIdentity(ctx.register(), ctx.actor(request), request.params.id, {
         method: request.body.method,
         ...(request.body.note !== undefined ? { note: request.body.note } : {}),
       }),
@@ -223,6 +227,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.post(
     '/requests/:id/extend',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['requests'],
         summary:
@@ -233,7 +238,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
       },
     },
     async (request) =>
-      extendRequest(ctx.register(), ctx.actor(), request.params.id, {
+      extendRequest(ctx.register(), ctx.actor(request), request.params.id, {
         reason: request.body.reason,
         ...(request.body.months !== undefined ? { months: request.body.months } : {}),
       }),
@@ -242,6 +247,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.post(
     '/requests/:id/refuse',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['requests'],
         summary:
@@ -252,7 +258,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
       },
     },
     async (request) =>
-      refuseRequest(ctx.register(), ctx.actor(), request.params.id, {
+      refuseRequest(ctx.register(), ctx.actor(request), request.params.id, {
         charge: request.body.charge,
         ground: request.body.ground,
         reason: request.body.reason,
@@ -263,6 +269,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
   api.get(
     '/requests/:id/letter',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['requests'],
         summary: "Download a written request's signed letter (audited)",
@@ -272,7 +279,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
       },
     },
     async (request, reply) => {
-      const { letter, bytes } = await getRequestLetter(ctx.register(), ctx.actor(), request.params.id);
+      const { letter, bytes } = await getRequestLetter(ctx.register(), ctx.actor(request), request.params.id);
       return sendFileBytes(reply, letter, bytes);
     },
   );
@@ -283,6 +290,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
       '/requests/:id/letter',
       {
         bodyLimit: maxBytes,
+        config: { permission: 'requests.manage' },
         schema: {
           tags: ['requests'],
           summary:
@@ -296,7 +304,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
       },
       async (request, reply) => {
         const body = request.body as unknown;
-        const letter = await attachRequestLetter(ctx.register(), ctx.actor(), request.params.id, {
+        const letter = await attachRequestLetter(ctx.register(), ctx.actor(request), request.params.id, {
           name: headerFileName(request.headers['x-file-name']),
           mediaType: request.headers['content-type'],
           bytes: Buffer.isBuffer(body) ? body : Buffer.alloc(0),

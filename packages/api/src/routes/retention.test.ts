@@ -20,11 +20,16 @@ describe('the retention and legal-hold routes', () => {
     });
     expect(person.statusCode, person.body).toBe(201);
     personId = person.json().id;
-    const chat = await createRecord(t.register, { id: 't', roles: ['administrator'] }, personId, {
-      kind: 'chats',
-      source: 'subject',
-      fields: { chat_transcript: 'Hei', chatted_at: '2020-01-31T10:00:00Z' },
-    });
+    const chat = await createRecord(
+      t.register,
+      { id: 't', roles: ['administrator'], commitmentSigned: true },
+      personId,
+      {
+        kind: 'chats',
+        source: 'subject',
+        fields: { chat_transcript: 'Hei', chatted_at: '2020-01-31T10:00:00Z' },
+      },
+    );
     chatId = chat.id;
   });
   afterAll(async () => {

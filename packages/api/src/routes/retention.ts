@@ -204,6 +204,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
   api.post(
     '/retention/plan',
     {
+      config: { permission: 'retention.manage' },
       schema: {
         tags: ['retention'],
         summary: 'Dry run of the retention sweep: what would go as of a date, why, and what is held back',
@@ -212,7 +213,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
       },
     },
     async (request) =>
-      planRetention(ctx.register(), {
+      planRetention(ctx.register(), ctx.actor(request), {
         ...(request.body.asOf !== undefined ? { asOf: request.body.asOf } : {}),
         ...(request.body.limit !== undefined ? { limit: request.body.limit } : {}),
       }),
@@ -221,6 +222,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
   api.post(
     '/retention/runs',
     {
+      config: { permission: 'retention.manage' },
       schema: {
         tags: ['retention'],
         summary: 'Run the retention sweep now (or, with dryRun, only report what it would do)',
@@ -230,7 +232,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
     },
     async (request, reply) => {
       const b = request.body;
-      const report = await runRetention(ctx.register(), ctx.actor(), {
+      const report = await runRetention(ctx.register(), ctx.actor(request), {
         ...(b.asOf !== undefined ? { asOf: b.asOf } : {}),
         ...(b.dryRun !== undefined ? { dryRun: b.dryRun } : {}),
         ...(b.batchSize !== undefined ? { batchSize: b.batchSize } : {}),
@@ -242,6 +244,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
   api.get(
     '/retention/runs',
     {
+      config: { permission: 'retention.manage' },
       schema: {
         tags: ['retention'],
         summary: 'Retention runs, newest first',
@@ -253,7 +256,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
       },
     },
     async (request) =>
-      listRetentionRuns(ctx.register(), ctx.actor(), {
+      listRetentionRuns(ctx.register(), ctx.actor(request), {
         ...(request.query.limit !== undefined ? { limit: request.query.limit } : {}),
         ...(request.query.after !== undefined ? { after: request.query.after } : {}),
       }),
@@ -262,6 +265,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
   api.get(
     '/retention/runs/:id',
     {
+      config: { permission: 'retention.manage' },
       schema: {
         tags: ['retention'],
         summary: 'A retention run with its report',
@@ -269,12 +273,13 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
         response: { 200: RunOut, ...errorResponses },
       },
     },
-    async (request) => getRetentionRun(ctx.register(), ctx.actor(), request.params.id),
+    async (request) => getRetentionRun(ctx.register(), ctx.actor(request), request.params.id),
   );
 
   api.get(
     '/legal-holds',
     {
+      config: { permission: 'retention.manage' },
       schema: {
         tags: ['retention'],
         summary: 'Legal holds, newest first',
@@ -287,7 +292,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
     },
     async (request) => {
       const q = request.query;
-      return listLegalHolds(ctx.register(), ctx.actor(), {
+      return listLegalHolds(ctx.register(), ctx.actor(request), {
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
         ...(q.after !== undefined ? { after: q.after } : {}),
         ...(q.personId !== undefined ? { personId: q.personId } : {}),
@@ -299,6 +304,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
   api.post(
     '/legal-holds',
     {
+      config: { permission: 'retention.manage' },
       schema: {
         tags: ['retention'],
         summary:
@@ -309,7 +315,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
     },
     async (request, reply) => {
       const b = request.body;
-      const hold = await placeLegalHold(ctx.register(), ctx.actor(), {
+      const hold = await placeLegalHold(ctx.register(), ctx.actor(request), {
         ...(b.personId !== undefined ? { personId: b.personId } : {}),
         ...(b.category !== undefined ? { category: b.category } : {}),
         reason: b.reason,
@@ -322,6 +328,7 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
   api.post(
     '/legal-holds/:id/release',
     {
+      config: { permission: 'retention.manage' },
       schema: {
         tags: ['retention'],
         summary: 'Release a legal hold: the data it held follows its retention rule again',
@@ -329,6 +336,6 @@ export async function retentionRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
         response: { 200: LegalHoldOut, ...errorResponses },
       },
     },
-    async (request) => releaseLegalHold(ctx.register(), ctx.actor(), request.params.id),
+    async (request) => releaseLegalHold(ctx.register(), ctx.actor(request), request.params.id),
   );
 }

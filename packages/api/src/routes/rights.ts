@@ -200,6 +200,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/persons/:id/rectification',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -215,7 +216,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       const b = request.body;
       return rectifyPerson(
         reg,
-        ctx.actor(),
+        ctx.actor(request),
         {
           personId: request.params.id,
           fields: b.fields,
@@ -231,6 +232,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/requests/:id/refuse-rectification',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -244,7 +246,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       const reg = ctx.register();
       return refuseRectification(
         reg,
-        ctx.actor(),
+        ctx.actor(request),
         { requestId: request.params.id, reasons: request.body.reasons },
         { mailer: mailerOf(reg) },
       );
@@ -254,6 +256,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.get(
     '/persons/:id/restrictions',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary: 'A person’s restrictions of processing (R4.5), newest first',
@@ -263,7 +266,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       },
     },
     async (request) =>
-      listRestrictions(ctx.register(), ctx.actor(), request.params.id, {
+      listRestrictions(ctx.register(), ctx.actor(request), request.params.id, {
         ...(request.query.active === 'true' ? { active: true } : {}),
       }),
   );
@@ -271,6 +274,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/persons/:id/restrictions',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -282,7 +286,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request, reply) => {
       const b = request.body;
-      const r = await startRestriction(ctx.register(), ctx.actor(), {
+      const r = await startRestriction(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         ground: b.ground as (typeof RESTRICTION_GROUNDS)[number],
         ...(b.reason !== undefined ? { reason: b.reason } : {}),
@@ -295,6 +299,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/restrictions/:id/notify-lift',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -313,7 +318,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request) => {
       const reg = ctx.register();
-      const r = await notifyRestrictionLift(reg, ctx.actor(), request.params.id, {
+      const r = await notifyRestrictionLift(reg, ctx.actor(request), request.params.id, {
         ...(request.body.message !== undefined ? { message: request.body.message } : {}),
       });
       const mailer = request.body.send === false ? null : mailerOf(reg);
@@ -324,6 +329,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/restrictions/:id/lift',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -334,7 +340,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       },
     },
     async (request) =>
-      liftRestriction(ctx.register(), ctx.actor(), request.params.id, {
+      liftRestriction(ctx.register(), ctx.actor(request), request.params.id, {
         ...(request.body.noticeDeliveredOtherwise !== undefined
           ? { noticeDeliveredOtherwise: request.body.noticeDeliveredOtherwise }
           : {}),
@@ -344,6 +350,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.get(
     '/persons/:id/objections',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary: 'A person’s objections (R4.6), newest first',
@@ -351,12 +358,13 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
         response: { 200: z.object({ items: z.array(ObjectionOut) }), ...errorResponses },
       },
     },
-    async (request) => listObjections(ctx.register(), ctx.actor(), request.params.id),
+    async (request) => listObjections(ctx.register(), ctx.actor(request), request.params.id),
   );
 
   api.post(
     '/persons/:id/objections',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -368,7 +376,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request, reply) => {
       const b = request.body;
-      const o = await objectToProcessing(ctx.register(), ctx.actor(), {
+      const o = await objectToProcessing(ctx.register(), ctx.actor(request), {
         personId: request.params.id,
         kind: b.kind,
         situation: b.situation,
@@ -382,6 +390,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/objections/:id/decision',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:
@@ -393,13 +402,16 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request) => {
       const reg = ctx.register();
-      return decideObjection(reg, ctx.actor(), request.params.id, request.body, { mailer: mailerOf(reg) });
+      return decideObjection(reg, ctx.actor(request), request.params.id, request.body, {
+        mailer: mailerOf(reg),
+      });
     },
   );
 
   api.get(
     '/notifications',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary: 'The outbox of notices, newest first: queued, sent, undeliverable, with the last SMTP error',
@@ -412,7 +424,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
     },
     async (request) => {
       const q = request.query;
-      return listNotifications(ctx.register(), ctx.actor(), {
+      return listNotifications(ctx.register(), ctx.actor(request), {
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
         ...(q.after !== undefined ? { after: q.after } : {}),
         ...(q.state !== undefined ? { state: q.state } : {}),
@@ -425,6 +437,7 @@ export async function rightsRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
   api.post(
     '/notifications/send',
     {
+      config: { permission: 'requests.manage' },
       schema: {
         tags: ['rights'],
         summary:

@@ -10,7 +10,7 @@ import {
   recordDisclosure,
 } from '@lupaus/engine';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_OPERATOR, print, withRegister } from '../context';
+import { print, withRegister } from '../context';
 import { table } from './retention';
 
 /**
@@ -69,8 +69,8 @@ export function accessCommand(program: Command): void {
           dir?: string;
         },
       ) => {
-        await withRegister(opts, async (reg) => {
-          const r = await createAccessReport(reg, CLI_OPERATOR, {
+        await withRegister(opts, async (reg, actor) => {
+          const r = await createAccessReport(reg, actor, {
             personId: person,
             format: opts.format ?? 'html',
             lang: opts.lang,
@@ -117,8 +117,8 @@ export function accessCommand(program: Command): void {
           json?: boolean;
         },
       ) => {
-        await withRegister(opts, async (reg) => {
-          const entry = await recordDisclosure(reg, CLI_OPERATOR, {
+        await withRegister(opts, async (reg, actor) => {
+          const entry = await recordDisclosure(reg, actor, {
             personId: person,
             disclosure: opts.disclosure,
             recipientName: opts.recipientName,
@@ -142,8 +142,8 @@ export function accessCommand(program: Command): void {
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
     .option('--json', 'print the entries as JSON')
     .action(async (person: string, opts: { dir?: string; json?: boolean }) => {
-      await withRegister(opts, async (reg) => {
-        const items = await listDisclosures(reg, CLI_OPERATOR, person);
+      await withRegister(opts, async (reg, actor) => {
+        const items = await listDisclosures(reg, actor, person);
         if (opts.json) {
           print(JSON.stringify(items, null, 2));
           return;
@@ -182,8 +182,8 @@ export function accessCommand(program: Command): void {
         person: string,
         opts: { format?: PortableFormat; request?: string; out?: string; dir?: string },
       ) => {
-        await withRegister(opts, async (reg) => {
-          const r = await exportPortableData(reg, CLI_OPERATOR, {
+        await withRegister(opts, async (reg, actor) => {
+          const r = await exportPortableData(reg, actor, {
             personId: person,
             format: opts.format ?? 'json',
             requestId: opts.request,

@@ -9,7 +9,7 @@ import {
   withdrawConsents,
 } from '@lupaus/engine';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_OPERATOR, ExitError, print, withRegister } from '../context';
+import { ExitError, print, withRegister } from '../context';
 import { table } from './retention';
 
 /**
@@ -70,8 +70,8 @@ export function consentCommand(program: Command): void {
       person: string,
       opts: EvidenceOpts & { channel: string; purpose: string; state: 'given' | 'withdrawn' | 'prohibited' },
     ) => {
-      await withRegister(opts, async (reg) => {
-        const { id } = await recordConsent(reg, CLI_OPERATOR, {
+      await withRegister(opts, async (reg, actor) => {
+        const { id } = await recordConsent(reg, actor, {
           personId: person,
           channel: opts.channel,
           purpose: opts.purpose,
@@ -89,8 +89,8 @@ export function consentCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
     .action(async (person: string, opts: { json?: boolean; dir?: string }) => {
-      await withRegister(opts, async (reg) => {
-        const list = await listConsents(reg, CLI_OPERATOR, person);
+      await withRegister(opts, async (reg, actor) => {
+        const list = await listConsents(reg, actor, person);
         if (opts.json) {
           print(JSON.stringify(list, null, 2));
           return;
@@ -135,8 +135,8 @@ export function consentCommand(program: Command): void {
       .option('--channel <id>', 'one channel (default every channel)')
       .option('--purpose <id>', 'one purpose (default every purpose)'),
   ).action(async (person: string, opts: EvidenceOpts & { channel?: string; purpose?: string }) => {
-    await withRegister(opts, async (reg) => {
-      const res = await withdrawConsents(reg, CLI_OPERATOR, {
+    await withRegister(opts, async (reg, actor) => {
+      const res = await withdrawConsents(reg, actor, {
         personId: person,
         ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
         ...(opts.purpose !== undefined ? { purpose: opts.purpose } : {}),
@@ -157,8 +157,8 @@ export function consentCommand(program: Command): void {
       .option('--channel <id>', 'one channel (default every channel)')
       .option('--situation <text>', 'anything the person said'),
   ).action(async (person: string, opts: EvidenceOpts & { channel?: string; situation?: string }) => {
-    await withRegister(opts, async (reg) => {
-      const res = await objectToDirectMarketing(reg, CLI_OPERATOR, {
+    await withRegister(opts, async (reg, actor) => {
+      const res = await objectToDirectMarketing(reg, actor, {
         personId: person,
         ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
         ...(opts.situation !== undefined ? { situation: opts.situation } : {}),
@@ -204,9 +204,9 @@ export function suppressCommand(program: Command): void {
         } catch {
           throw new ExitError(1, `error: cannot read ${file}`);
         }
-        await withRegister(opts, async (reg) => {
+        await withRegister(opts, async (reg, actor) => {
           const kind = channels(reg).find((c) => c.id === opts.channel)?.kind ?? 'email';
-          const res = await importSuppressions(reg, CLI_OPERATOR, {
+          const res = await importSuppressions(reg, actor, {
             channel: opts.channel,
             listName: opts.list,
             entries: parseSuppressionText(text, kind),

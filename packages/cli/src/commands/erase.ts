@@ -8,7 +8,7 @@ import {
   scrubErasedData,
 } from '@lupaus/engine';
 import type { Command } from 'commander';
-import { CLI_OPERATOR, print, withRegister } from '../context';
+import { print, withRegister } from '../context';
 
 /**
  * `lupaus erase PERSON [--request ID]` (R4.4), `lupaus anonymise PERSON [--request ID]` (R4.9) and
@@ -64,16 +64,14 @@ function report(r: ErasureResult): string[] {
 
 function eraseAction(mode: 'erase' | 'anonymise') {
   return async (person: string, opts: EraseOpts) => {
-    await withRegister(opts, async (reg) => {
+    await withRegister(opts, async (reg, actor) => {
       const input = {
         personId: person,
         ...(opts.request !== undefined ? { requestId: opts.request } : {}),
         ...(opts.purpose !== undefined ? { purpose: opts.purpose } : {}),
       };
       const r =
-        mode === 'erase'
-          ? await erasePerson(reg, CLI_OPERATOR, input)
-          : await anonymisePerson(reg, CLI_OPERATOR, input);
+        mode === 'erase' ? await erasePerson(reg, actor, input) : await anonymisePerson(reg, actor, input);
       if (opts.scrub !== false) await scrubErasedData(reg);
       print(opts.json ? JSON.stringify(r, null, 2) : report(r).join('\n'));
     });
@@ -110,8 +108,8 @@ export function eraseCommands(program: Command): void {
     .option('--json', 'print the list as JSON')
     .option(...DIR)
     .action(async (opts: { json?: boolean; dir?: string }) => {
-      await withRegister(opts, async (reg) => {
-        const { items } = await listBlockedErasures(reg, CLI_OPERATOR);
+      await withRegister(opts, async (reg, actor) => {
+        const { items } = await listBlockedErasures(reg, actor);
         if (opts.json) return print(JSON.stringify(items, null, 2));
         if (items.length === 0) return print('no blocked erasures');
         for (const i of items) {
@@ -128,8 +126,8 @@ export function eraseCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option(...DIR)
     .action(async (opts: { json?: boolean; dir?: string }) => {
-      await withRegister(opts, async (reg) => {
-        const r = await resumeBlockedErasures(reg, CLI_OPERATOR, { scrub: true });
+      await withRegister(opts, async (reg, actor) => {
+        const r = await resumeBlockedErasures(reg, actor, { scrub: true });
         print(
           opts.json
             ? JSON.stringify(r, null, 2)

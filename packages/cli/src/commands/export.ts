@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { exportLabels, exportSegment } from '@lupaus/engine';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_OPERATOR, withRegister } from '../context';
+import { withRegister } from '../context';
 
 /**
  * `lupaus export segment` (CSV) and `lupaus export labels` (A4 label sheets, PDF or HTML): marketing lists, both
@@ -76,8 +76,8 @@ export function exportCommand(program: Command): void {
       .option('--out <file>', 'write the CSV here (default: standard output)'),
   ).action(
     async (opts: FilterOpts & { purpose: string; channel: string; delimiter?: ',' | ';'; out?: string }) => {
-      await withRegister(opts, async (reg) => {
-        const seg = await exportSegment(reg, CLI_OPERATOR, {
+      await withRegister(opts, async (reg, actor) => {
+        const seg = await exportSegment(reg, actor, {
           purpose: opts.purpose,
           channel: opts.channel,
           ...filterOf(opts),
@@ -104,8 +104,8 @@ export function exportCommand(program: Command): void {
     async (
       opts: FilterOpts & { purpose: string; channel?: string; format?: 'pdf' | 'html'; out: string },
     ) => {
-      await withRegister(opts, async (reg) => {
-        const labels = await exportLabels(reg, CLI_OPERATOR, {
+      await withRegister(opts, async (reg, actor) => {
+        const labels = await exportLabels(reg, actor, {
           purpose: opts.purpose,
           format: opts.format ?? 'pdf',
           ...(opts.channel ? { channel: opts.channel } : {}),

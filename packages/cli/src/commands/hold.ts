@@ -1,6 +1,6 @@
 import { listLegalHolds, placeLegalHold, releaseLegalHold } from '@lupaus/engine';
 import type { Command } from 'commander';
-import { CLI_OPERATOR, ExitError, print, withRegister } from '../context';
+import { ExitError, print, withRegister } from '../context';
 import { table } from './retention';
 
 /**
@@ -31,8 +31,8 @@ export function holdCommand(program: Command): void {
         if (opts.person === undefined && opts.category === undefined) {
           throw new ExitError(2, 'error: give --person, --category or both');
         }
-        await withRegister(opts, async (reg) => {
-          const placed = await placeLegalHold(reg, CLI_OPERATOR, {
+        await withRegister(opts, async (reg, actor) => {
+          const placed = await placeLegalHold(reg, actor, {
             ...(opts.person !== undefined ? { personId: opts.person } : {}),
             ...(opts.category !== undefined ? { category: opts.category } : {}),
             reason: opts.reason,
@@ -50,8 +50,8 @@ export function holdCommand(program: Command): void {
     .argument('<id>', 'the id of the hold')
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
     .action(async (id: string, opts: { dir?: string }) => {
-      await withRegister(opts, async (reg) => {
-        const released = await releaseLegalHold(reg, CLI_OPERATOR, id);
+      await withRegister(opts, async (reg, actor) => {
+        const released = await releaseLegalHold(reg, actor, id);
         print(`released legal hold ${released.id}`);
       });
     });
@@ -63,8 +63,8 @@ export function holdCommand(program: Command): void {
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
     .option('--json', 'print the holds as JSON')
     .action(async (opts: { all?: boolean; dir?: string; json?: boolean }) => {
-      await withRegister(opts, async (reg) => {
-        const { items } = await listLegalHolds(reg, CLI_OPERATOR, { current: !opts.all, limit: 200 });
+      await withRegister(opts, async (reg, actor) => {
+        const { items } = await listLegalHolds(reg, actor, { current: !opts.all, limit: 200 });
         if (opts.json) {
           print(JSON.stringify(items, null, 2));
           return;

@@ -1,7 +1,7 @@
 import type { Register } from '@lupaus/engine';
 import { createPerson, getPerson, revealHetu, searchPersons } from '@lupaus/engine';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_OPERATOR, ExitError, print, withRegister } from '../context';
+import { ExitError, print, withRegister } from '../context';
 
 /**
  * `lupaus person add|show|search`: persons of the register in the data directory (R2.1, R2.7). Every value is
@@ -71,7 +71,7 @@ export function personCommand(program: Command): void {
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
     .option('--json', 'print the person as JSON')
     .action(async (opts: AddOpts) => {
-      await withRegister(opts, async (reg) => {
+      await withRegister(opts, async (reg, actor) => {
         const fields: Record<string, unknown> = {
           first_name: opts.firstName,
           last_name: opts.lastName,
@@ -81,7 +81,7 @@ export function personCommand(program: Command): void {
           ...(opts.customerNumber !== undefined ? { customer_number: opts.customerNumber } : {}),
           ...opts.field,
         };
-        const created = await createPerson(reg, CLI_OPERATOR, {
+        const created = await createPerson(reg, actor, {
           source: opts.source ?? defaultSource(reg),
           fields,
           ...(opts.purpose ? { purpose: opts.purpose } : {}),
@@ -104,12 +104,12 @@ export function personCommand(program: Command): void {
     .option('--json', 'print the person as JSON')
     .action(
       async (id: string, opts: { revealHetu?: boolean; purpose?: string; dir?: string; json?: boolean }) => {
-        await withRegister(opts, async (reg) => {
+        await withRegister(opts, async (reg, actor) => {
           const purpose = opts.purpose ? { purpose: opts.purpose } : {};
-          const found = await getPerson(reg, CLI_OPERATOR, id, purpose);
+          const found = await getPerson(reg, actor, id, purpose);
           const fields = { ...found.fields };
           if (opts.revealHetu && fields.hetu !== undefined && fields.hetu !== null) {
-            fields.hetu = (await revealHetu(reg, CLI_OPERATOR, id, purpose)).hetu;
+            fields.hetu = (await revealHetu(reg, actor, id, purpose)).hetu;
           }
           if (opts.json) {
             print(JSON.stringify({ ...found, fields }, null, 2));
@@ -161,8 +161,8 @@ export function personCommand(program: Command): void {
             'error: give at least one of --name, --email, --phone, --customer-number, --hetu',
           );
         }
-        await withRegister(opts, async (reg) => {
-          const found = await searchPersons(reg, CLI_OPERATOR, {
+        await withRegister(opts, async (reg, actor) => {
+          const found = await searchPersons(reg, actor, {
             ...(opts.name ? { q: opts.name } : {}),
             ...(opts.email ? { email: opts.email } : {}),
             ...(opts.phone ? { phone: opts.phone } : {}),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import {
+  type Actor,
   attachRequestLetter,
   extendRequest,
   getRequest,
@@ -17,7 +18,7 @@ import {
   verifyIdentity,
 } from '@lupaus/engine';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { CLI_OPERATOR, ExitError, print, withRegister } from '../context';
+import { ExitError, print, withRegister } from '../context';
 import { table } from './retention';
 
 /**
@@ -121,11 +122,12 @@ function output(r: RequestView, json: boolean | undefined): void {
 
 async function attach(
   reg: Register,
+  actor: Actor,
   id: string,
   path: string,
   mediaType: string | undefined,
 ): Promise<LetterView> {
-  return attachRequestLetter(reg, CLI_OPERATOR, id, readLetter(path, mediaType));
+  return attachRequestLetter(reg, actor, id, readLetter(path, mediaType));
 }
 
 export function requestCommand(program: Command): void {
@@ -172,8 +174,8 @@ export function requestCommand(program: Command): void {
           throw new ExitError(2, 'error: --letter goes with --via written');
         }
         const letter = opts.letter !== undefined ? readLetter(opts.letter, opts.letterType) : undefined;
-        await withRegister(opts, async (reg) => {
-          let r = await receiveRequest(reg, CLI_OPERATOR, {
+        await withRegister(opts, async (reg, actor) => {
+          let r = await receiveRequest(reg, actor, {
             type: opts.type,
             personId: opts.person,
             receivedVia: opts.via,
@@ -181,8 +183,8 @@ export function requestCommand(program: Command): void {
             ...(opts.details !== undefined ? { details: opts.details } : {}),
           });
           if (letter) {
-            await attachRequestLetter(reg, CLI_OPERATOR, r.id, letter);
-            r = await getRequest(reg, CLI_OPERATOR, r.id);
+            await attachRequestLetter(reg, actor, r.id, letter);
+            r = await getRequest(reg, actor, r.id);
           }
           if (opts.json) print(JSON.stringify(r, null, 2));
           else {
@@ -203,8 +205,8 @@ export function requestCommand(program: Command): void {
     .option('--media-type <type>', 'the media type (by default from the file’s extension)')
     .option(...DIR)
     .action(async (id: string, file: string, opts: { mediaType?: string; dir?: string }) => {
-      await withRegister(opts, async (reg) => {
-        const l = await attach(reg, id, file, opts.mediaType);
+      await withRegister(opts, async (reg, actor) => {
+        const l = await attach(reg, actor, id, file, opts.mediaType);
         print(`attached letter ${l.name} (${l.size} bytes) to request ${id}`);
       });
     });
@@ -229,11 +231,11 @@ export function requestCommand(program: Command): void {
         dir?: string;
         json?: boolean;
       }) => {
-        await withRegister(opts, async (reg) => {
+        await withRegister(opts, async (reg, actor) => {
           const items: RequestView[] = [];
           let after: string | undefined;
           do {
-            const page = await listRequests(reg, CLI_OPERATOR, {
+            const page = await listRequests(reg, actor, {
               limit: 200,
               ...(after !== undefined ? { after } : {}),
               ...(opts.overdue ? { overdue: true } : {}),
@@ -279,7 +281,7 @@ export function requestCommand(program: Command): void {
     .option(...DIR)
     .option('--json', 'print the request as JSON')
     .action(async (id: string, opts: { dir?: string; json?: boolean }) => {
-      await withRegister(opts, async (reg) => output(await getRequest(reg, CLI_OPERATOR, id), opts.json));
+      await withRegister(opts, async (reg, actor) => output(await getRequest(reg, actor, id), opts.json));
     });
 
   request
@@ -291,8 +293,8 @@ export function requestCommand(program: Command): void {
     .option(...DIR)
     .option('--json', 'print the request as JSON')
     .action(async (id: string, opts: { method: string; note?: string; dir?: string; json?: boolean }) => {
-      await withRegister(opts, async (reg) => {
-        const r = await verifyIdentity(reg, CLI_OPERATOR, id, {
+      await withRegister(opts, async (reg, actor) => {
+        const r = await verifyIdentity(reg, actor, id, {
           method: opts.method,
           ...(opts.note !== undefined ? { note: opts.note } : {}),
         });
@@ -310,8 +312,8 @@ export function requestCommand(program: Command): void {
     .option(...DIR)
     .option('--json', 'print the request as JSON')
     .action(async (id: string, opts: { reason: string; months?: number; dir?: string; json?: boolean }) => {
-      await withRegister(opts, async (reg) => {
-        const r = await extendRequest(reg, CLI_OPERATOR, id, {
+      await withRegister(opts, async (reg, actor) => {
+        const r = await extendRequest(reg, actor, id, {
           reason: opts.reason,
           ...(opts.months !== undefined ? { months: opts.months } : {}),
         });
@@ -346,8 +348,8 @@ export function requestCommand(program: Command): void {
           json?: boolean;
         },
       ) => {
-        await withRegister(opts, async (reg) => {
-          const r = await refuseRequest(reg, CLI_OPERATOR, id, {
+        await withRegister(opts, async (reg, actor) => {
+          const r = await refuseRequest(reg, actor, id, {
             charge: opts.fee !== undefined ? 'fee' : 'refused',
             ground: opts.ground,
             reason: opts.reason,

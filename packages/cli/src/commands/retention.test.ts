@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createPerson, createRecord } from '@lupaus/engine';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OPERATOR, servedAddress, TEST_URL, useCliHarness, withRegister } from '../testing';
+import { adminHeaders, OPERATOR, servedAddress, TEST_URL, useCliHarness, withRegister } from '../testing';
 import { fillDueRecordings, storedFiles } from './retention-fixture';
 
 /** `lupaus retention` and `lupaus hold`, run as child processes, and the sweep killed midway (R5.2). */
@@ -109,17 +109,21 @@ describe('lupaus retention and hold', () => {
     const bad = await lupaus(['serve', '--retention-every', 'often', '--dir', dir], url);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('24h');
+    const headers = await adminHeaders(dir, url);
     const child = cli.spawn(['serve', '--port', '0', '--retention-every', '1s', '--dir', dir], url);
     try {
       const address = await servedAddress(child);
       const before = (
-        (await (await fetch(`${address}/api/v1/retention/runs`)).json()) as { items: unknown[] }
+        (await (await fetch(`${address}/api/v1/retention/runs`, { headers })).json()) as { items: unknown[] }
       ).items.length;
       let after = before;
       for (let i = 0; i < 100 && after < before + 2; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        after = ((await (await fetch(`${address}/api/v1/retention/runs`)).json()) as { items: unknown[] })
-          .items.length;
+        after = (
+          (await (await fetch(`${address}/api/v1/retention/runs`, { headers })).json()) as {
+            items: unknown[];
+          }
+        ).items.length;
       }
       expect(after).toBeGreaterThanOrEqual(before + 2);
     } finally {

@@ -11,7 +11,7 @@ import {
   runRetention,
 } from '@lupaus/engine';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_OPERATOR, print, withRegister } from '../context';
+import { print, withRegister } from '../context';
 
 /**
  * `lupaus retention run [--dry-run] [--as-of DATE|DATETIME] [--batch-size N]` and `lupaus retention runs`: the
@@ -74,15 +74,15 @@ export function retentionCommand(program: Command): void {
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
     .option('--json', 'print the plan or the report as JSON')
     .action(async (opts: RunOpts) => {
-      await withRegister(opts, async (reg) => {
+      await withRegister(opts, async (reg, actor) => {
         if (opts.dryRun) {
-          const plan = await planRetention(reg, { asOf: opts.asOf, limit: opts.limit ?? 20 });
+          const plan = await planRetention(reg, actor, { asOf: opts.asOf, limit: opts.limit ?? 20 });
           if (opts.json) print(JSON.stringify(plan, null, 2));
           else printPlan(plan);
           return;
         }
         const bar = process.stderr.isTTY ? progressBar() : undefined;
-        const report = await runRetention(reg, CLI_OPERATOR, {
+        const report = await runRetention(reg, actor, {
           asOf: opts.asOf,
           batchSize: opts.batchSize,
           onProgress: bar?.update,
@@ -100,8 +100,8 @@ export function retentionCommand(program: Command): void {
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
     .option('--json', 'print the runs as JSON')
     .action(async (opts: { limit?: number; dir?: string; json?: boolean }) => {
-      await withRegister(opts, async (reg) => {
-        const { items } = await listRetentionRuns(reg, CLI_OPERATOR, {
+      await withRegister(opts, async (reg, actor) => {
+        const { items } = await listRetentionRuns(reg, actor, {
           limit: Math.max(opts.limit ?? 20, 1),
         });
         if (opts.json) {

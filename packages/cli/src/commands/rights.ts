@@ -20,7 +20,7 @@ import {
   startRestriction,
 } from '@lupaus/engine';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_OPERATOR, ExitError, print, withRegister } from '../context';
+import { ExitError, print, withRegister } from '../context';
 import { table } from './retention';
 
 /**
@@ -110,10 +110,10 @@ export function rightsCommands(program: Command): void {
         const fields = { ...(opts.fields ?? {}), ...(opts.set ?? {}) };
         if (Object.keys(fields).length === 0)
           throw new ExitError(2, 'error: give --set field=value or --fields');
-        await withRegister(opts, async (reg) => {
+        await withRegister(opts, async (reg, actor) => {
           const r = await rectifyPerson(
             reg,
-            CLI_OPERATOR,
+            actor,
             {
               personId: person,
               fields,
@@ -146,10 +146,10 @@ export function rightsCommands(program: Command): void {
     .option('--out <file>', 'write the certificate (HTML) to this file instead of stdout')
     .option(...DIR)
     .action(async (request: string, opts: { reason: string[]; out?: string; dir?: string }) => {
-      await withRegister(opts, async (reg) => {
+      await withRegister(opts, async (reg, actor) => {
         const r = await refuseRectification(
           reg,
-          CLI_OPERATOR,
+          actor,
           { requestId: request, reasons: opts.reason },
           { mailer: mailerOf(reg) },
         );
@@ -179,8 +179,8 @@ export function rightsCommands(program: Command): void {
         person: string,
         opts: { ground: RestrictionGround; reason?: string; request?: string; dir?: string; json?: boolean },
       ) => {
-        await withRegister(opts, async (reg) => {
-          const r = await startRestriction(reg, CLI_OPERATOR, {
+        await withRegister(opts, async (reg, actor) => {
+          const r = await startRestriction(reg, actor, {
             personId: person,
             ground: opts.ground,
             ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
@@ -200,8 +200,8 @@ export function rightsCommands(program: Command): void {
     .option(...DIR)
     .option('--json', 'print as JSON')
     .action(async (person: string, opts: { active?: boolean; dir?: string; json?: boolean }) => {
-      await withRegister(opts, async (reg) => {
-        const { items } = await listRestrictions(reg, CLI_OPERATOR, person, { active: opts.active === true });
+      await withRegister(opts, async (reg, actor) => {
+        const { items } = await listRestrictions(reg, actor, person, { active: opts.active === true });
         if (opts.json) {
           print(JSON.stringify(items, null, 2));
           return;
@@ -228,8 +228,8 @@ export function rightsCommands(program: Command): void {
     .option('--message <text>', 'a note added to the notice')
     .option(...DIR)
     .action(async (id: string, opts: { message?: string; dir?: string }) => {
-      await withRegister(opts, async (reg) => {
-        const r = await notifyRestrictionLift(reg, CLI_OPERATOR, id, {
+      await withRegister(opts, async (reg, actor) => {
+        const r = await notifyRestrictionLift(reg, actor, id, {
           ...(opts.message !== undefined ? { message: opts.message } : {}),
         });
         const mailer = mailerOf(reg);
@@ -250,8 +250,8 @@ export function rightsCommands(program: Command): void {
     .option('--notice-delivered-otherwise', 'the person has no email and was told by letter or call')
     .option(...DIR)
     .action(async (id: string, opts: { noticeDeliveredOtherwise?: boolean; dir?: string }) => {
-      await withRegister(opts, async (reg) => {
-        const r = await liftRestriction(reg, CLI_OPERATOR, id, {
+      await withRegister(opts, async (reg, actor) => {
+        const r = await liftRestriction(reg, actor, id, {
           noticeDeliveredOtherwise: opts.noticeDeliveredOtherwise === true,
         });
         print(`lifted restriction ${r.id}`);
@@ -286,8 +286,8 @@ export function rightsCommands(program: Command): void {
           json?: boolean;
         },
       ) => {
-        await withRegister(opts, async (reg) => {
-          const o = await objectToProcessing(reg, CLI_OPERATOR, {
+        await withRegister(opts, async (reg, actor) => {
+          const o = await objectToProcessing(reg, actor, {
             personId: person,
             kind: opts.kind as 'profiling',
             situation: opts.situation,
@@ -313,10 +313,10 @@ export function rightsCommands(program: Command): void {
     .option('--json', 'print the decision as JSON')
     .action(
       async (id: string, opts: { outcome: string; reasoning: string; dir?: string; json?: boolean }) => {
-        await withRegister(opts, async (reg) => {
+        await withRegister(opts, async (reg, actor) => {
           const d = await decideObjection(
             reg,
-            CLI_OPERATOR,
+            actor,
             id,
             { outcome: opts.outcome as 'upheld', reasoning: opts.reasoning },
             { mailer: mailerOf(reg) },
@@ -338,8 +338,8 @@ export function rightsCommands(program: Command): void {
     .option(...DIR)
     .option('--json', 'print as JSON')
     .action(async (person: string, opts: { dir?: string; json?: boolean }) => {
-      await withRegister(opts, async (reg) => {
-        const { items } = await listObjections(reg, CLI_OPERATOR, person);
+      await withRegister(opts, async (reg, actor) => {
+        const { items } = await listObjections(reg, actor, person);
         if (opts.json) {
           print(JSON.stringify(items, null, 2));
           return;
@@ -390,8 +390,8 @@ export function rightsCommands(program: Command): void {
     .option(...DIR)
     .option('--json', 'print as JSON')
     .action(async (opts: { pending?: boolean; person?: string; dir?: string; json?: boolean }) => {
-      await withRegister(opts, async (reg) => {
-        const { items } = await listNotifications(reg, CLI_OPERATOR, {
+      await withRegister(opts, async (reg, actor) => {
+        const { items } = await listNotifications(reg, actor, {
           limit: 200,
           ...(opts.pending ? { state: 'pending' as const } : {}),
           ...(opts.person !== undefined ? { personId: opts.person } : {}),

@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import { createPerson } from '@lupaus/engine';
 import { decodeMail } from '@lupaus/engine/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OPERATOR, servedAddress, useCliHarness, useTestSmtpServer, withRegister } from '../testing';
+import {
+  adminHeaders,
+  OPERATOR,
+  servedAddress,
+  useCliHarness,
+  useTestSmtpServer,
+  withRegister,
+} from '../testing';
 
 /** `lupaus serve` sends the outbox of notices on its schedule when an SMTP server is set. */
 const cli = useCliHarness('lupaus-serve-');
@@ -35,6 +42,7 @@ describe('lupaus serve and the outbox', () => {
     );
     expect(await run(['serve', '--dir', dir], { LUPAUS_NOTIFICATIONS_EVERY: 'often' })).toBe(2);
 
+    const auth = await adminHeaders(dir, databaseUrl);
     const child = cli.spawn(['serve', '--port', '0', '--retention-every', 'off', '--dir', dir], databaseUrl, {
       LUPAUS_SMTP_URL: smtp.url,
       LUPAUS_NOTIFICATIONS_EVERY: '1s',
@@ -44,7 +52,7 @@ describe('lupaus serve and the outbox', () => {
       const post = async (path: string, body: unknown) => {
         const res = await fetch(`${address}/api/v1${path}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...auth },
           body: JSON.stringify(body),
         });
         expect(res.status, await res.clone().text()).toBeLessThan(300);

@@ -1,14 +1,14 @@
-import { buildApp } from '@lupaus/api';
+import { buildApp, loggerOptions } from '@lupaus/api';
 import { loadDemoPersons, openRegister, registerMailer, sendPendingNotifications } from '@lupaus/engine';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CLI_OPERATOR, databaseUrl, dataDirOf, ExitError, isInitialised, print } from '../context';
+import { databaseUrl, dataDirOf, ExitError, isInitialised, localOperator, print } from '../context';
 import { DEFAULT_EXAMPLE, init } from './init';
 import { DEFAULT_RETENTION_EVERY, parseEvery, scheduleEvery, scheduleRetention } from './retention';
 
 /**
  * `lupaus serve [--port N] [--host H] [--dir DIR]`: serves the HTTP API of the register in the data directory
- * (R7.3). Until accounts exist everyone who can reach it acts as the local operator, so it binds to 127.0.0.1
- * unless told otherwise.
+ * (R7.3). Every request signs in (a session cookie with its CSRF token, or an API token; R6.1), and it binds to
+ * 127.0.0.1 unless told otherwise. The operator of the command only loads demo persons and runs the schedules.
  *
  * `lupaus start`: the same, after creating a demo register (example 003-auntie with a few demo persons) when
  * the data directory holds none.
@@ -96,12 +96,16 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
   const sendEvery = notificationsEvery();
   const url = databaseUrl();
   const register = await openRegister({ dataDir: dataDirOf(opts), ...(url ? { databaseUrl: url } : {}) });
+  const operator = localOperator(register);
   try {
     if (withDemoPersons) {
-      const n = await loadDemoPersons(register, CLI_OPERATOR);
+      const n = await loadDemoPersons(register, operator);
       print(`added ${n} demo persons`);
     }
-    const app = await buildApp({ register, actor: CLI_OPERATOR, logger: { level: 'warn' } });
+    const app = await buildApp({
+      register,
+      logger: loggerOptions({ level: process.env.LUPAUS_LOG_LEVEL }),
+    });
     const address = await app.listen({ port: opts.port, host: opts.host });
     print(`Lupaus is serving ${register.definition.controller.name}: ${address}`);
     print(`  API ${address}/api/v1/register, OpenAPI ${address}/openapi.json`);
@@ -109,7 +113,7 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
     const sweep =
       every === null
         ? undefined
-        : scheduleRetention(register, CLI_OPERATOR, every, (line) => process.stderr.write(`${line}\n`));
+        : scheduleRetention(register, operator, every, (line) => process.stderr.write(`${line}\n`));
     // The outbox (art. 19 notices, the subject's own) is sent every minute when LUPAUS_SMTP_URL names a server.
     const mailer = registerMailer(register);
     const outbox =

@@ -1,7 +1,7 @@
 import type { Address } from '../definition/schema';
 import { type Language, type Text, t } from '../definition/text';
 import { countryName, formatAddress, formatDate, joinList, oneLine } from '../notice/format';
-import { BASIS_NAMES, RIGHT_NAMES } from '../notice/labels';
+import { BASIS_NAMES, RECIPIENT_KIND_NAMES, RIGHT_NAMES } from '../notice/labels';
 import type { AccessFact, AccessProvenance, AccessReport } from './access-report';
 import { ACCESS_LABELS as L } from './labels';
 
@@ -432,7 +432,14 @@ export function accessReportDocument(report: AccessReport, lang: Language): Repo
       kind: 'list',
       items: p.recipients.map(
         (r) =>
-          `${oneLine(t(r.name, lang))}${r.description ? `: ${oneLine(t(r.description, lang))}` : ''}${
+          `${oneLine(t(r.name, lang))}${
+            // R6.6: a processor is named as one, with the service it performs.
+            r.kind in RECIPIENT_KIND_NAMES
+              ? ` (${t(RECIPIENT_KIND_NAMES[r.kind as keyof typeof RECIPIENT_KIND_NAMES], lang)})`
+              : ''
+          }${r.description ? `: ${oneLine(t(r.description, lang))}` : ''}${
+            r.service ? ` ${t(L.service, lang)}: ${oneLine(t(r.service, lang))}.` : ''
+          }${
             r.countries.length > 0
               ? ` (${t(L.countries, lang)}: ${joinList(
                   r.countries.map((c) => countryName(c, lang)),
@@ -467,10 +474,17 @@ export function accessReportDocument(report: AccessReport, lang: Language): Repo
             tr.countries.map((c) => countryName(c, lang)),
             lang,
           )}`,
+          ...(() => {
+            const names = tr.recipients.flatMap((id) => {
+              const r = p.recipients.find((x) => x.id === id);
+              return r ? [oneLine(t(r.name, lang))] : [];
+            });
+            return names.length > 0 ? [`${t(L.transferRecipients, lang)}: ${joinList(names, lang)}`] : [];
+          })(),
           `${t(L.safeguard, lang)}: ${tr.safeguardName ? t(tr.safeguardName, lang) : '–'}${
             tr.safeguardText ? `. ${oneLine(t(tr.safeguardText, lang))}` : ''
           }`,
-          ...(tr.copyAvailable ? [oneLine(t(tr.copyAvailable, lang))] : []),
+          ...(tr.copyAvailable ? [`${t(L.copy, lang)}: ${oneLine(t(tr.copyAvailable, lang))}`] : []),
         ],
       });
     }

@@ -102,6 +102,9 @@ export const ACCESS_LABELS = {
   countries: { fi: 'Maat', en: 'Countries' },
   transfers: { fi: 'Siirrot EU:n tai ETA:n ulkopuolelle', en: 'Transfers outside the EU or EEA' },
   safeguard: { fi: 'Suojatoimi', en: 'Safeguard' },
+  service: { fi: 'Palvelu', en: 'Service' },
+  transferRecipients: { fi: 'Vastaanottajat', en: 'Recipients' },
+  copy: { fi: 'Jäljennös suojatoimista', en: 'Copy of the safeguards' },
   profiling: {
     fi: 'Automaattinen päätöksenteko ja profilointi',
     en: 'Automated decision-making and profiling',

@@ -62,6 +62,12 @@ export interface Catalogue {
 
 const SENSITIVE_TYPES: FieldType[] = ['hetu'];
 
+/**
+ * The person fields a marketing selection shows (name, contact points, customer number): the default marketing
+ * role reads them by default, and only through the marketing gate, since it has no `persons.read` (R3.2, R6.2).
+ */
+const MARKETING_FIELDS = new Set(['first_name', 'last_name', 'customer_number', 'email', 'phone', 'address']);
+
 export function buildCatalogue(def: Definition): Catalogue {
   const purposes = new Map(def.purposes.map((p) => [p.id, p]));
   const sources = new Map(def.sources.map((s) => [s.id, s]));
@@ -98,7 +104,12 @@ export function buildCatalogue(def: Definition): Catalogue {
         sources: catSources,
         ...(retention ? { retention } : {}),
         erasure: field.erasure ?? category.erasure,
-        readRoles: field.readRoles ?? category.readRoles ?? DEFAULT_READ_ROLES,
+        readRoles:
+          field.readRoles ??
+          category.readRoles ??
+          (category.holder === 'person' && MARKETING_FIELDS.has(field.id)
+            ? [...DEFAULT_READ_ROLES, 'marketing']
+            : DEFAULT_READ_ROLES),
         ...(field.revealRoles || SENSITIVE_TYPES.includes(type)
           ? { revealRoles: field.revealRoles ?? DEFAULT_REVEAL_ROLES }
           : {}),

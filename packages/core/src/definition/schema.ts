@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERMISSION_IDS, type Permission } from '../security/permissions';
 import { TextSchema } from './text';
 
 /**
@@ -284,6 +285,11 @@ export const RoleSchema = z.strictObject({
   id: Id,
   name: TextSchema,
   description: TextSchema.optional(),
+  /**
+   * What the role may do (R6.2): the actions of `PERMISSIONS`. Without it a default role (administrator,
+   * privacy_officer, customer_service, marketing, auditor) has its default permissions and any other role none.
+   */
+  permissions: z.array(z.enum(PERMISSION_IDS as [Permission, ...Permission[]])).optional(),
 });
 
 export const ConsentChannelSchema = z.strictObject({
@@ -377,7 +383,16 @@ export const DefinitionSchema = z.strictObject({
     .strictObject({
       manual: TextSchema.optional(),
       it: TextSchema.optional(),
+      /**
+       * The confidentiality commitment (salassapitositoumus, R6.3) every user signs before they see personal
+       * data. A new version (or a changed text) must be signed again. Without it the register uses a default text.
+       */
       commitment: z.strictObject({ version: z.string().min(1), text: TextSchema }).optional(),
+      /** How long a signed-in session lasts unused, in minutes (default 30), and at most, in hours (default 12). */
+      sessionIdleMinutes: z.number().int().positive().max(1440).optional(),
+      sessionMaxHours: z.number().int().positive().max(720).optional(),
+      /** Whether every user must sign in with a second factor (TOTP); default true. */
+      requireSecondFactor: z.boolean().optional(),
     })
     .optional(),
   cookies: z.strictObject({ used: z.boolean(), text: TextSchema }).optional(),

@@ -27,6 +27,34 @@ export const ERRORS = {
   CONFLICT: { status: 409, message: 'This would duplicate something the register already holds.' },
   FORBIDDEN: { status: 403, message: 'Your role does not allow this.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in first.' },
+  COMMITMENT_REQUIRED: {
+    status: 403,
+    message:
+      'Sign the current confidentiality commitment first: nobody sees personal data without it (R6.3).',
+  },
+  SIGN_IN_FAILED: { status: 401, message: 'The username, password or code is wrong.' },
+  ACCOUNT_LOCKED: {
+    status: 429,
+    message: 'Too many failed sign-ins: the account is locked for a while. Try again later.',
+  },
+  SECOND_FACTOR_REQUIRED: {
+    status: 401,
+    message: 'Give the code of your authenticator app (or a recovery code) to finish signing in.',
+  },
+  SECOND_FACTOR_ENROLMENT_REQUIRED: {
+    status: 403,
+    message:
+      'Set up your second factor (an authenticator app) before doing anything else: POST /auth/totp, then confirm a code.',
+  },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    message: 'Change the one-time password you were given before doing anything else.',
+  },
+  CSRF_FAILED: {
+    status: 403,
+    message: 'The request lacks the x-csrf-token header of your session, so it was refused.',
+  },
+  RATE_LIMITED: { status: 429, message: 'Too many requests: slow down and try again shortly.' },
   DEFINITION_INVALID: {
     status: 422,
     message: 'The register definition has problems: fix each one listed (file:line:column) and try again.',
@@ -55,6 +83,7 @@ export const ERRORS = {
     message:
       'The data subject must be told before a restriction of processing is lifted (art. 18(3)): send the notice of lifting first, then lift.',
   },
+  BREACH_CLOSED: { status: 409, message: 'The breach is closed: nothing more can be recorded on it.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -134,7 +134,19 @@ function ropaMarkdown(def: Definition, lang: Language, title: string): string {
         lang,
       );
       const safeguard = tr.safeguard ? SAFEGUARD_NAMES[tr.safeguard][lang] : N.safeguardMissing[lang];
-      return `- **${countries}**: ${oneLine(t(tr.description, lang))} ${N.safeguard[lang]}: ${safeguard}.`;
+      // R6.6: the recipients (processors) behind the transfer, the safeguard in full and how to get a copy.
+      const recipients = tr.recipients.flatMap((id) => {
+        const r = def.recipients.find((x) => x.id === id);
+        return r ? [oneLine(t(r.name, lang))] : [];
+      });
+      const parts = [
+        oneLine(t(tr.description, lang)),
+        recipients.length > 0 ? `${N.recipientList[lang]}: ${joinList(recipients, lang)}.` : '',
+        `${N.safeguard[lang]}: ${safeguard}.`,
+        tr.safeguardText ? oneLine(t(tr.safeguardText, lang)) : '',
+        tr.copyAvailable ? `${N.copy[lang]}: ${oneLine(t(tr.copyAvailable, lang))}` : '',
+      ].filter((x) => x !== '');
+      return `- **${countries}**: ${parts.join(' ')}`;
     }),
   ]);
 

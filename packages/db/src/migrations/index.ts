@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial';
 import * as m0002 from './0002-activity-and-retention';
 import * as m0003 from './0003-hot-last-contact';
 import * as m0004 from './0004-consents-and-rights';
+import * as m0005 from './0005-accounts-audit-breaches';
 
 /**
  * Every migration, listed statically so that bundling and tests see the same set. Migrations are frozen once
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '0002-activity-and-retention': m0002,
   '0003-hot-last-contact': m0003,
   '0004-consents-and-rights': m0004,
+  '0005-accounts-audit-breaches': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../executor';
+import { insertAudit } from './audit';
 
 /**
  * Records linked to a person: orders, invoices, debt collection cases, loyalty levels and interactions, one
@@ -295,14 +296,46 @@ export interface InteractionBatch {
   purpose: string;
   /** The categories whose records are a service contact: they move the person's last contact forward. */
   contactCategories: readonly string[];
+  /** The key of the audit trail's hash chain (`reg.vault.auditKey`). */
+  auditKey: Buffer;
+}
+
+/** One audit row per person, kind and source of a batch, naming its records (ids only), in the batch's order. */
+async function auditBatch(
+  db: Executor,
+  batch: Omit<InteractionBatch, 'rows'>,
+  rows: readonly { id: string; person_id: string; category: string; source: string }[],
+): Promise<void> {
+  const groups = new Map<string, { personId: string; kind: string; source: string; records: string[] }>();
+  for (const r of rows) {
+    const key = `${r.person_id}\u0000${r.category}\u0000${r.source}`;
+    const g = groups.get(key);
+    if (g) g.records.push(r.id);
+    else groups.set(key, { personId: r.person_id, kind: r.category, source: r.source, records: [r.id] });
+  }
+  await insertAudit(
+    db,
+    batch.auditKey,
+    [...groups.values()].map((g) => ({
+      at: batch.recordedAt,
+      actor: batch.actor,
+      action: 'create',
+      entityType: 'interaction',
+      entityId: null,
+      personId: g.personId,
+      purpose: batch.purpose,
+      // Keys in sorted order: the chain's serialisation then needs no sorting.
+      details: { batch: true, kind: g.kind, records: g.records, source: g.source },
+    })),
+  );
 }
 
 /**
  * Writes a batch of interactions with one statement: the rows travel as one jsonb parameter (expanded by
  * `jsonb_to_recordset`), and data-modifying CTEs insert them, move each person's last service contact forward
- * (never back; rows already as late are not touched) and write one audit row per person and kind naming the records
- * (ids only). On PGlite, binding eight parameters per row costs more than the insert itself, and every
- * statement and parameter parsed once less counts.
+ * (never back; rows already as late are not touched). One audit row per person and kind naming the records (ids
+ * only) follows through `insertAudit`, which chains each row's hash in JavaScript (R6.4). On PGlite, binding eight
+ * parameters per row costs more than the insert itself, and every statement and parameter parsed once less counts.
  */
 export async function insertInteractionBatch(db: Executor, batch: InteractionBatch): Promise<void> {
   if (batch.rows.length === 0) return;
@@ -329,10 +362,8 @@ export async function insertInteractionBatch(db: Executor, batch: InteractionBat
             where category = any(${arrayLiteral(batch.contactCategories)}::text[]) group by person_id) c
       where p.id = c.person_id and (p.last_contact_at is null or p.last_contact_at < c.at)
     )
-    insert into audit_log (at, actor, action, entity_type, entity_id, person_id, purpose, details)
-    select ${at}::timestamptz, ${batch.actor}, 'create', 'interaction', null, person_id, ${batch.purpose},
-      jsonb_build_object('batch', true, 'kind', category, 'source', source, 'records', jsonb_agg(id))
-    from x group by person_id, category, source`.execute(db);
+    select 1`.execute(db);
+  await auditBatch(db, batch, batch.rows);
 }
 
 /**
@@ -354,9 +385,10 @@ export interface UnresolvedInteraction extends Omit<NewInteraction, 'person_id'>
 /**
  * The whole ingestion of a valid batch in one statement: each row's person is found in it (by id, customer
  * number, or an email key only one person has; on a server under a key-share lock, as a foreign key would),
- * and only if every row found its person are the rows inserted, the last contacts moved and one audit row per
- * person and kind written, as `insertInteractionBatch` does. Returns whether it wrote, and for how many persons; when
- * `ok` is false nothing was written and the caller reports which persons were not found.
+ * and only if every row found its person are the rows inserted and the last contacts moved; the statement
+ * returns the person it found for each record, and one chained audit row per person and kind follows, as in
+ * `insertInteractionBatch`. Returns whether it wrote, and for how many persons; when `ok` is false nothing was
+ * written and the caller reports which persons were not found.
  */
 export async function insertResolvingInteractionBatch(
   db: Executor,
@@ -377,7 +409,7 @@ export async function insertResolvingInteractionBatch(
   );
   const at = batch.recordedAt.toISOString();
   const lock = batch.lock ? sql`for key share` : sql``;
-  const r = await sql<{ ok: boolean; persons: number }>`with x as materialized (
+  const r = await sql<{ ok: boolean; persons: number; found: string | null }>`with x as materialized (
       select * from jsonb_to_recordset(${json}::jsonb)
         as x(id uuid, pid uuid, cnum text, ekey text, category text, occurred_at timestamptz, data jsonb, source text)
     ), r as materialized (
@@ -400,16 +432,29 @@ export async function insertResolvingInteractionBatch(
             where (select ok from ok) and category = any(${arrayLiteral(batch.contactCategories)}::text[])
             group by person_id) c
       where p.id = c.person_id and (p.last_contact_at is null or p.last_contact_at < c.at)
-    ), audited as (
-      insert into audit_log (at, actor, action, entity_type, entity_id, person_id, purpose, details)
-      select ${at}::timestamptz, ${batch.actor}, 'create', 'interaction', null, person_id, ${batch.purpose},
-        jsonb_build_object('batch', true, 'kind', category, 'source', source, 'records', jsonb_agg(id))
-      from r where (select ok from ok) group by person_id, category, source
     )
-    select (select ok from ok) as ok, (select count(*)::int from (select person_id from r group by person_id) g) as persons`.execute(
+    select (select ok from ok) as ok, (select count(*)::int from (select person_id from r group by person_id) g) as persons,
+      case when (select ok from ok) then (select string_agg(id::text || person_id::text, '') from r) end as found`.execute(
     db,
   );
   const row = r.rows[0]!;
+  if (row.ok) {
+    // Each record's person as the statement found it (36 characters of record id, then 36 of person id).
+    const personOf = new Map<string, string>();
+    const found = row.found ?? '';
+    for (let i = 0; i + 72 <= found.length; i += 72)
+      personOf.set(found.slice(i, i + 36), found.slice(i + 36, i + 72));
+    await auditBatch(
+      db,
+      batch,
+      batch.rows.map((x) => ({
+        id: x.id,
+        person_id: personOf.get(x.id.toLowerCase())!,
+        category: x.category,
+        source: x.source,
+      })),
+    );
+  }
   return { ok: row.ok, persons: row.persons };
 }
 

@@ -333,7 +333,11 @@ describe('the access report (002-vastuu-group)', () => {
       ],
     });
     await expect(
-      createAccessReport(reg, { id: 'cs', roles: ['customer_service'] }, { personId: maija, format: 'json' }),
+      createAccessReport(
+        reg,
+        { id: 'cs', roles: ['customer_service'], commitmentSigned: true },
+        { personId: maija, format: 'json' },
+      ),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import {
   type AccessCounts,
   type AccessReport,
-  DEFAULT_REVEAL_ROLES,
   LANGUAGES,
   type Language,
   LupausError,
@@ -13,6 +12,8 @@ import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { DISCLOSURES_PURPOSE } from '../disclosures/list-disclosures';
 import { requirePersonRow } from '../persons/person-store';
+import { authorize } from '../policy/authorize';
+import { requireWhole } from '../policy/field-access';
 import { requireId } from '../policy/ids';
 import { completeRequestIn } from '../requests/complete-request';
 import { requireVerifiedRequestIn } from '../requests/require-verified-request';
@@ -48,18 +49,6 @@ export interface AccessReportResult {
   report: AccessReport;
 }
 
-/**
- * The roles that may prepare an access report: it holds the hetu in full, so those that may reveal it.
- *
- * @example
- * ```ts
- * accessReportRoles(reg); // ['administrator', 'privacy_officer']
- * ```
- */
-export function accessReportRoles(reg: Register): string[] {
-  return reg.catalogue.field('person', 'hetu')?.revealRoles ?? DEFAULT_REVEAL_ROLES;
-}
-
 function checkInput(reg: Register, actor: Actor, input: AccessReportInput) {
   const problems: ProblemDetail[] = [];
   let personId = '';
@@ -87,12 +76,8 @@ function checkInput(reg: Register, actor: Actor, input: AccessReportInput) {
     problems.push({ at: 'lang', message: `the language is one of the register's: ${langs.join(', ')}` });
   }
   if (problems.length > 0) throw new LupausError('VALIDATION_FAILED', {}, problems);
-  const roles = accessReportRoles(reg);
-  if (!roles.some((r) => actor.roles.includes(r))) {
-    throw new LupausError('FORBIDDEN', {}, [
-      { at: 'actor', message: `preparing an access report needs one of the roles ${roles.join(', ')}` },
-    ]);
-  }
+  // The report holds everything, the hetu in full: only who may read and reveal every field may prepare it.
+  requireWhole(reg.catalogue.fields, actor, 'an access report');
   return { personId, requestId, lang };
 }
 
@@ -115,6 +100,7 @@ export async function createAccessReport(
   actor: Actor,
   input: AccessReportInput,
 ): Promise<AccessReportResult> {
+  authorize(reg, actor, 'requests.manage');
   const { personId, requestId, lang } = checkInput(reg, actor, input);
   return reg.db.transaction().execute(async (tx) => {
     if (requestId) await requireVerifiedRequestIn(tx, reg, requestId, { type: 'access', personId });

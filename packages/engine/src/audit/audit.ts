@@ -19,7 +19,7 @@ export async function audit(
     details?: Record<string, unknown>;
   },
 ): Promise<void> {
-  await insertAudit(tx, [{ at: reg.clock.now(), actor: actor.id, ...entry }]);
+  await insertAudit(tx, reg.vault.auditKey, [{ at: reg.clock.now(), actor: actor.id, ...entry }]);
 }
 
 /**
@@ -36,6 +36,7 @@ export async function auditEach(
   const at = reg.clock.now();
   await insertAudit(
     tx,
+    reg.vault.auditKey,
     shown.map((s) => ({ at, actor: actor.id, ...entry, entityId: s.entityId, personId: s.personId })),
   );
 }

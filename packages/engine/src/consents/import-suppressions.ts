@@ -9,6 +9,7 @@ import {
 import { sql } from 'kysely';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import {
   type ContactKind,
   contactHash,
@@ -97,6 +98,7 @@ export async function importSuppressions(
   actor: Actor,
   input: ImportSuppressionsInput,
 ): Promise<ImportSuppressionsResult> {
+  authorize(reg, actor, 'consents.write');
   const problems: ProblemDetail[] = [];
   const channel = requireChannel(reg, input.channel);
   if (!channel.kind) {

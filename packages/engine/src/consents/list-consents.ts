@@ -2,6 +2,7 @@ import { LupausError } from '@lupaus/core';
 import { findPersonRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { CONSENTS_PURPOSE, type ConsentState, channels, purposes } from './consent-policy';
 
@@ -52,6 +53,7 @@ export interface ConsentHistory {
  * ```
  */
 export async function listConsents(reg: Register, actor: Actor, personId: string): Promise<ConsentHistory> {
+  authorize(reg, actor, 'consents.read');
   const id = requireId(personId, 'person', 'personId');
   return reg.db.transaction().execute(async (tx) => {
     if (!(await findPersonRow(tx, id))) {

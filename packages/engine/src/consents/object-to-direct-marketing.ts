@@ -2,6 +2,7 @@ import { findControlCharacter, LupausError } from '@lupaus/core';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { completeRequestIn } from '../requests/complete-request';
 import { requireVerifiedRequestIn } from '../requests/require-verified-request';
 import { CONSENTS_PURPOSE, channelProblem, channels, purposes } from './consent-policy';
@@ -55,6 +56,7 @@ export async function objectToDirectMarketing(
   actor: Actor,
   input: ObjectToDirectMarketingInput,
 ): Promise<ObjectToDirectMarketingResult> {
+  authorize(reg, actor, 'consents.write');
   const problems = consentProblems(reg, { ...input, state: 'prohibited' }, { skip: ['channel', 'purpose'] });
   if (input.channel !== undefined) {
     const p = channelProblem(reg, input.channel);

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import {
   addresseeName,
   CONSENT_STATES,
@@ -361,6 +362,7 @@ export async function recordConsent(
   actor: Actor,
   input: ConsentInput,
 ): Promise<{ id: string }> {
+  authorize(reg, actor, 'consents.write');
   const c = validateConsent(reg, input);
   return reg.db.transaction().execute(async (tx) => {
     await checkConsentReferences(tx, c);

@@ -1,6 +1,7 @@
 import { LupausError } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { completeRequestIn } from '../requests/complete-request';
 import { requireVerifiedRequestIn } from '../requests/require-verified-request';
 import { channelProblem, channels, purposeProblem, purposes } from './consent-policy';
@@ -46,6 +47,7 @@ export async function withdrawConsents(
   actor: Actor,
   input: WithdrawConsentsInput,
 ): Promise<WithdrawConsentsResult> {
+  authorize(reg, actor, 'consents.write');
   const problems = consentProblems(reg, { ...input, state: 'withdrawn' }, { skip: ['channel', 'purpose'] });
   if (input.channel !== undefined) {
     const p = channelProblem(reg, input.channel);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Keeps personal identity codes encrypted (AES-256-GCM, a fresh 96-bit IV each time) and findable through a
@@ -26,11 +26,22 @@ export function randomKeys(): Keys {
   return { encryption: randomBytes(32), lookup: randomBytes(32) };
 }
 
+/** The label the audit chain key is derived under (HKDF-SHA-256 of the lookup key). */
+export const AUDIT_CHAIN_LABEL = 'lupaus audit chain v1';
+
 export class HetuVault {
+  /**
+   * The key of the audit trail's hash chain (R6.4), derived from the lookup key with HKDF-SHA-256 and the label
+   * 'lupaus audit chain v1': the database never holds it, so whoever can only change the database cannot
+   * recompute the hashes of rows they edited, inserted or reordered.
+   */
+  readonly auditKey: Buffer;
+
   constructor(private readonly keys: Keys) {
     if (keys.encryption.length !== 32 || keys.lookup.length !== 32) {
       throw new Error('the encryption and lookup keys must each be 32 bytes');
     }
+    this.auditKey = Buffer.from(hkdfSync('sha256', keys.lookup, Buffer.alloc(0), AUDIT_CHAIN_LABEL, 32));
   }
 
   encrypt(plain: string): Buffer {

@@ -2,6 +2,7 @@ import type { Executor } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 
 /** A disclosure made of a person's data (R6.5), as the log holds it. */
@@ -73,6 +74,7 @@ export async function listDisclosures(
   actor: Actor,
   personId: string,
 ): Promise<DisclosureEntry[]> {
+  authorize(reg, actor, 'disclosures.manage');
   const id = requireId(personId, 'person', 'personId');
   return reg.db.transaction().execute(async (tx) => {
     await requirePersonRow(tx, id, 'personId');

@@ -4,6 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import type { DisclosureEntry } from './list-disclosures';
@@ -239,6 +240,7 @@ export async function recordDisclosure(
   actor: Actor,
   input: DisclosureInput,
 ): Promise<DisclosureEntry> {
+  authorize(reg, actor, 'disclosures.manage');
   checkDisclosure(reg, input);
   return reg.db.transaction().execute((tx) => recordDisclosureIn(tx, reg, actor, input));
 }

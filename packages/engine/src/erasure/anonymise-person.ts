@@ -1,4 +1,5 @@
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { type ErasePersonInput, type ErasureResult, runErasure } from './erase-person';
 
 /**
@@ -24,5 +25,6 @@ export async function anonymisePerson(
   actor: Actor,
   input: ErasePersonInput,
 ): Promise<ErasureResult> {
+  authorize(reg, actor, 'requests.manage');
   return runErasure(reg, actor, input, 'anonymise');
 }

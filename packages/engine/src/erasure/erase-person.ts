@@ -23,6 +23,7 @@ import { suppressPersonIn } from '../consents/suppress-person';
 import type { Actor, Register } from '../context';
 import { deleteFilesOfPersons, drainFileDeletions } from '../files/delete-files';
 import { enqueueNotificationIn } from '../notifications/enqueue-notification';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { completeRequestIn } from '../requests/complete-request';
@@ -142,6 +143,7 @@ export async function erasePerson(
   actor: Actor,
   input: ErasePersonInput,
 ): Promise<ErasureResult> {
+  authorize(reg, actor, 'requests.manage');
   return runErasure(reg, actor, input, 'erase');
 }
 
@@ -152,6 +154,7 @@ export async function runErasure(
   input: ErasePersonInput,
   mode: ErasureMode,
 ): Promise<ErasureResult> {
+  authorize(reg, actor, 'requests.manage');
   const personId = requireId(input?.personId, 'person', 'personId');
   const requestId =
     input.requestId === undefined ? undefined : requireId(input.requestId, 'request', 'requestId');
@@ -760,7 +763,7 @@ export async function erasePersonIn(
   const changed = Object.values(erased).some((n) => n > 0);
   if (changed || !blocked || opts.auditUnchanged !== false) {
     markErased(reg);
-    await insertAudit(tx, [
+    await insertAudit(tx, reg.vault.auditKey, [
       {
         at: now,
         actor: actor.id,

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { drainFileDeletions } from '../files/delete-files';
+import { authorize } from '../policy/authorize';
 import { resolvePurpose } from '../policy/purpose';
 import { completeRequestIn } from '../requests/complete-request';
 import {
@@ -45,6 +46,7 @@ export async function resumeBlockedErasures(
   actor: Actor,
   opts: { scrub?: boolean } = {},
 ): Promise<ResumeResult> {
+  authorize(reg, actor, 'requests.manage');
   const marks = Object.values(ERASURE_MARKS);
   const waiting = await sql<{ id: string; mark: string | null; request_type: string | null }>`
     select p.id, p.relationship_end_reason as mark,
@@ -125,6 +127,7 @@ export async function listBlockedErasures(
   actor: Actor,
   opts: { purpose?: string | undefined } = {},
 ): Promise<{ items: BlockedErasureView[] }> {
+  authorize(reg, actor, 'requests.manage');
   const purpose = opts.purpose === undefined ? ERASURE_PURPOSE : resolvePurpose(reg, opts.purpose);
   const marks = Object.values(ERASURE_MARKS);
   return reg.db.transaction().execute(async (tx) => {

@@ -12,6 +12,7 @@ import {
 import { uuidv7 } from 'uuidv7';
 import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import { requireRecordCategory, requireRecordRow } from '../records/record-store';
@@ -179,6 +180,7 @@ export async function attachFile(
   field: string,
   input: AttachFileInput,
 ): Promise<FileView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const rid = requireId(recordId, 'record', 'id');
   const record = await requireRecordRow(reg.db, rid);

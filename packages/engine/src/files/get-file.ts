@@ -2,6 +2,7 @@ import { LupausError } from '@lupaus/core';
 import { findFileRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { readableRecordFields, requireRecordRow } from '../records/record-store';
@@ -23,6 +24,7 @@ export async function getFile(
   id: string,
   opts: { purpose?: string | undefined } = {},
 ): Promise<{ file: FileView; bytes: Buffer }> {
+  authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, opts.purpose);
   const fid = requireId(id, 'file', 'id');
   return reg.db.transaction().execute(async (tx) => {

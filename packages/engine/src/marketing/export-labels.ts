@@ -2,6 +2,7 @@ import { LupausError } from '@lupaus/core';
 import { PDFDocument, type PDFFont, StandardFonts } from 'pdf-lib';
 import { channels, type PostalAddress } from '../consents/consent-policy';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import {
   forEachMarketingPageIn,
   type MarketingContact,
@@ -186,6 +187,7 @@ ${sheets.join('\n')}
  * ```
  */
 export async function exportLabels(reg: Register, actor: Actor, input: LabelsInput): Promise<LabelsExport> {
+  authorize(reg, actor, 'marketing.select');
   const format = input.format ?? 'pdf';
   if (format !== 'pdf' && format !== 'html') {
     throw new LupausError('VALIDATION_FAILED', {}, [{ at: 'format', message: 'format is pdf or html' }]);

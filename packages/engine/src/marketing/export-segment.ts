@@ -1,4 +1,5 @@
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import {
   checkSelection,
   forEachMarketingPageIn,
@@ -73,6 +74,7 @@ export async function exportSegment(
   actor: Actor,
   input: MarketingSelectionInput & { delimiter?: ',' | ';' | undefined },
 ): Promise<SegmentExport> {
+  authorize(reg, actor, 'marketing.select');
   const d = input.delimiter ?? ',';
   const kind = checkSelection(reg, actor, input).channel.kind;
   return reg.db.transaction().execute(async (tx) => {

@@ -253,7 +253,6 @@ async function load(reg: Register, people: GenPerson[], suppressions: GenSuppres
     await sql`delete from persons`.execute(tx);
     await sql`delete from organisations`.execute(tx);
     await sql`delete from suppressions`.execute(tx);
-    await sql`delete from audit_log`.execute(tx);
     const ids = people.map(() => uuidv7());
     const org = uuidv7();
     const meta = { created_at: NOW, updated_at: NOW, created_by: 't', updated_by: 't' };

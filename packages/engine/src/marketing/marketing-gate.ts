@@ -17,6 +17,7 @@ import {
 } from '../consents/consent-policy';
 import type { Actor, Register } from '../context';
 import { ERASURE_MARKS } from '../erasure/erase-person';
+import { authorize } from '../policy/authorize';
 import { readableFields } from '../policy/field-access';
 
 /**
@@ -103,6 +104,8 @@ interface Checked {
   customerNumbers: string[] | null;
   personIds: string[] | null;
   audience: 'all' | 'consumers' | 'business';
+  /** Whether the actor's roles may read the customer number (else the contacts carry none). */
+  showCustomerNumber: boolean;
 }
 
 /**
@@ -154,6 +157,8 @@ export function checkSelection(reg: Register, actor: Actor, input: MarketingSele
   if (problems.length > 0) throw new LupausError('VALIDATION_FAILED', {}, problems);
   const readable = new Set(readableFields(reg, actor, 'person').map((f) => f.id));
   const needed = ['first_name', 'last_name', KIND_FIELD[channel!.kind!]];
+  // Filtering by customer numbers would confirm them: it needs them readable too.
+  if (input.customerNumbers !== undefined) needed.push('customer_number');
   const missing = needed.filter((f) => reg.catalogue.field('person', f) && !readable.has(f));
   if (missing.length > 0) {
     throw new LupausError(
@@ -168,6 +173,7 @@ export function checkSelection(reg: Register, actor: Actor, input: MarketingSele
     customerNumbers: input.customerNumbers ?? null,
     personIds: input.personIds?.map((x) => x.toLowerCase()) ?? null,
     audience: audience as Checked['audience'],
+    showCustomerNumber: !reg.catalogue.field('person', 'customer_number') || readable.has('customer_number'),
   };
 }
 
@@ -326,7 +332,7 @@ export async function forEachMarketingPageIn(
         const first = points[0];
         return {
           personId: r.id,
-          customerNumber: r.customer_number,
+          customerNumber: c.showCustomerNumber ? r.customer_number : null,
           firstName: r.first_name,
           lastName: r.last_name,
           business: r.business === true || (r.business as unknown) === 't',
@@ -372,6 +378,7 @@ export async function selectForMarketing(
   input: MarketingSelectionInput,
   use: MarketingUse = 'selection',
 ): Promise<MarketingSelection> {
+  authorize(reg, actor, 'marketing.select');
   checkSelection(reg, actor, input);
   return reg.db.transaction().execute(async (tx) => {
     const contacts: MarketingContact[] = [];

@@ -233,7 +233,7 @@ describe('the marketing gate (R3.2)', () => {
     expect((e as LupausError).problems[0]?.message).toContain('declared: post, phone, email');
     const forbidden = await selectForMarketing(
       r,
-      { id: 'nobody', roles: [] },
+      { id: 'nobody', roles: [], commitmentSigned: true },
       { purpose: 'direct_marketing', channel: 'post' },
     ).catch((x) => x);
     expect((forbidden as LupausError).code).toBe('FORBIDDEN');

@@ -3,6 +3,8 @@ import type { NotificationsTable } from '@lupaus/db';
 import type { Selectable } from 'kysely';
 import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
+import { readableFields } from '../policy/field-access';
 import { optionalCursor, requireId } from '../policy/ids';
 import { RIGHTS_PURPOSE } from '../restriction/restriction-view';
 
@@ -68,6 +70,7 @@ export async function listNotifications(
   actor: Actor,
   opts: ListNotificationsOptions = {},
 ): Promise<{ items: NotificationView[]; next: string | null }> {
+  authorize(reg, actor, 'requests.manage');
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 50), 1), 200);
   const after = optionalCursor(opts.after, 'notification');
   const personId = opts.personId === undefined ? undefined : requireId(opts.personId, 'person', 'personId');
@@ -101,8 +104,12 @@ export async function listNotifications(
         page.map((r) => ({ entityId: r.id, personId: r.person_id })),
       );
     }
+    // A notice to the data subject is addressed to their email: shown only to roles that may read it (R6.2).
+    const showSubjectAddress = readableFields(reg, actor, 'person').some((f) => f.id === 'email');
     return {
-      items: page.map(toNotificationView),
+      items: page
+        .map(toNotificationView)
+        .map((n) => (n.audience === 'subject' && !showSubjectAddress ? { ...n, to: null } : n)),
       next: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
     };
   });

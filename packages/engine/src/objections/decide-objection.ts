@@ -4,6 +4,7 @@ import type { Actor, Register } from '../context';
 import { enqueueNotificationIn } from '../notifications/enqueue-notification';
 import type { Mailer } from '../notifications/mailer';
 import { type SendResult, sendPendingNotifications } from '../notifications/send-pending-notifications';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { completeRequestIn } from '../requests/complete-request';
 import { endPendingRestrictionsIn } from '../restriction/restrict-while-pending';
@@ -75,6 +76,7 @@ export async function decideObjection(
   input: DecideObjectionInput,
   opts: { mailer?: Mailer | null | undefined } = {},
 ): Promise<ObjectionDecision> {
+  authorize(reg, actor, 'requests.manage');
   const id = requireId(objectionId, 'objection', 'id');
   const reasoning = checkInput(input);
   const now = reg.clock.now();

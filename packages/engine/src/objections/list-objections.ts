@@ -2,6 +2,7 @@ import { LupausError } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
 import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { RIGHTS_PURPOSE } from '../restriction/restriction-view';
 import { type ObjectionView, toObjectionView } from './objection-view';
@@ -19,6 +20,7 @@ export async function listObjections(
   actor: Actor,
   personId: string,
 ): Promise<{ items: ObjectionView[] }> {
+  authorize(reg, actor, 'requests.manage');
   const id = requireId(personId, 'person', 'personId');
   return reg.db.transaction().execute(async (tx) => {
     const person = await tx.selectFrom('persons').select('id').where('id', '=', id).executeTakeFirst();

@@ -2,6 +2,7 @@ import { findControlCharacter, LupausError, type ProblemDetail } from '@lupaus/c
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { restrictWhilePendingIn } from '../restriction/restrict-while-pending';
 import { RIGHTS_PURPOSE } from '../restriction/restriction-view';
@@ -90,6 +91,7 @@ export async function objectToProcessing(
   actor: Actor,
   input: ObjectToProcessingInput,
 ): Promise<ObjectionView & { restrictionId: string }> {
+  authorize(reg, actor, 'requests.manage');
   const v = validate(reg, input);
   const id = uuidv7();
   const now = reg.clock.now();

@@ -5,6 +5,7 @@ import { audit } from '../audit/audit';
 import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import { type ContactRoleView, toContactRoleView } from './contact-role-view';
@@ -29,6 +30,7 @@ export async function addContactRole(
   actor: Actor,
   input: AddContactRoleInput,
 ): Promise<ContactRoleView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const source = requireSource(reg, input.source);
   const problems: { at: string; message: string }[] = [];
@@ -112,6 +114,7 @@ export async function endContactRole(
   id: string,
   input: { endsOn: string; purpose?: string | undefined },
 ): Promise<ContactRoleView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   if (!isIsoDate(input.endsOn)) {
     throw new LupausError('VALIDATION_FAILED', {}, [

@@ -2,6 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
 import type { PersonWriteInput } from '../persons/create-person';
+import { authorize } from '../policy/authorize';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import {
   assertBusinessIdFree,
@@ -18,6 +19,7 @@ export async function createOrganisation(
   actor: Actor,
   input: PersonWriteInput,
 ): Promise<OrganisationView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const source = requireSource(reg, input.source);
   const values = validateOrganisationFields(reg, input.fields, true);
@@ -60,6 +62,7 @@ export async function updateOrganisation(
   id: string,
   input: PersonWriteInput,
 ): Promise<OrganisationView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const source = requireSource(reg, input.source);
   const values = validateOrganisationFields(reg, input.fields, false);

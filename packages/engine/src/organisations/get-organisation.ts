@@ -2,6 +2,7 @@ import { findControlCharacter, LupausError, type ProblemDetail } from '@lupaus/c
 import { listContactRolesOfOrganisation, listOrganisationRows } from '@lupaus/db';
 import { audit, auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { optionalCursor } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { type ContactRoleView, toContactRoleView } from './contact-role-view';
@@ -14,6 +15,7 @@ export async function getOrganisation(
   id: string,
   opts: { purpose?: string | undefined } = {},
 ): Promise<OrganisationView & { contactRoles: ContactRoleView[] }> {
+  authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, opts.purpose);
   return reg.db.transaction().execute(async (tx) => {
     const row = await requireOrganisationRow(tx, id);
@@ -46,6 +48,7 @@ export async function listOrganisations(
     purpose?: string | undefined;
   } = {},
 ): Promise<{ items: OrganisationView[]; next: string | null }> {
+  authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, opts.purpose);
   const limit = opts.limit ?? 50;
   const problems: ProblemDetail[] = [];

@@ -1,6 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import {
   assertUnique,
@@ -37,6 +38,7 @@ export async function createPerson(
   actor: Actor,
   input: PersonWriteInput,
 ): Promise<PersonView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const source = requireSource(reg, input.source);
   const { values } = validatePersonFields(reg, input.fields, { creating: true });

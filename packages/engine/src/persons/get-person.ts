@@ -1,5 +1,6 @@
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { resolvePurpose } from '../policy/purpose';
 import { type PersonView, personView, requirePersonRow } from './person-store';
 
@@ -10,6 +11,7 @@ export async function getPerson(
   id: string,
   opts: { purpose?: string | undefined } = {},
 ): Promise<PersonView> {
+  authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, opts.purpose);
   return reg.db.transaction().execute(async (tx) => {
     const row = await requirePersonRow(tx, id);
@@ -33,6 +35,7 @@ export async function getPersonProvenance(
   id: string,
   opts: { purpose?: string | undefined } = {},
 ): Promise<{ field: string; source: string; savedAt: string; savedBy: string }[]> {
+  authorize(reg, actor, 'persons.read');
   const view = await getPerson(reg, actor, id, opts);
   return Object.entries(view.provenance).map(([field, p]) => ({ field, ...p }));
 }

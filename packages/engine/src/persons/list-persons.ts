@@ -10,6 +10,7 @@ import {
 import { type Executor, listPersonSummaries, type PersonSummaryRow, searchPersonSummaries } from '@lupaus/db';
 import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { readableFields } from '../policy/field-access';
 import { optionalCursor } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
@@ -72,6 +73,7 @@ export async function listPersons(
   actor: Actor,
   opts: { purpose?: string | undefined; limit?: number | undefined; after?: string | undefined } = {},
 ): Promise<{ items: PersonSummary[]; next: string | null }> {
+  authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, opts.purpose);
   const limit = clampLimit(opts.limit, 50);
   return reg.db.transaction().execute(async (tx) => {
@@ -96,15 +98,47 @@ export interface PersonSearchInput {
   limit?: number | undefined;
 }
 
+/** The person fields each search criterion matches. */
+const CRITERION_FIELDS: Record<string, string[]> = {
+  q: ['first_name', 'last_name', 'nickname'],
+  email: ['email'],
+  phone: ['phone'],
+  customerNumber: ['customer_number'],
+  hetu: ['hetu'],
+};
+
+/**
+ * A search by a field the actor may not read would confirm its value (a hit says "this person has that email"),
+ * so it is refused (FORBIDDEN, naming the criterion) rather than answered (R6.2).
+ */
+function refuseUnreadableCriteria(reg: Register, actor: Actor, by: string[]): void {
+  const readable = new Set(readableFields(reg, actor, 'person').map((f) => f.id));
+  const problems: ProblemDetail[] = [];
+  for (const k of by) {
+    const hidden = (CRITERION_FIELDS[k] ?? []).filter(
+      (f) => reg.catalogue.field('person', f) && !readable.has(f),
+    );
+    if (hidden.length > 0) {
+      problems.push({
+        at: k,
+        message: `your roles may not read ${hidden.join(', ')}, so you may not search by ${k === 'q' ? 'name' : k}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new LupausError('FORBIDDEN', { by }, problems);
+}
+
 /**
  * Finds persons by name (prefix and fuzzy), email, phone, customer number or exact hetu (R2.7). Criteria
- * combine with AND. The audit rows name which criteria were used, never their values.
+ * combine with AND. The audit rows name which criteria were used, never their values. A criterion on a field the
+ * actor's roles may not read is refused (FORBIDDEN): a hit would confirm the value.
  */
 export async function searchPersons(
   reg: Register,
   actor: Actor,
   input: PersonSearchInput,
 ): Promise<PersonSummary[]> {
+  authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, input.purpose);
   const limit = clampLimit(input.limit, 20);
   const problems: ProblemDetail[] = [];
@@ -146,6 +180,7 @@ export async function searchPersons(
   if (by.length === 0)
     problems.push({ at: 'query', message: 'give a name, email, phone, customer number or hetu' });
   if (problems.length > 0) throw new LupausError('VALIDATION_FAILED', {}, problems);
+  refuseUnreadableCriteria(reg, actor, by);
   return reg.db.transaction().execute(async (tx) => {
     const rows = await searchPersonSummaries(tx, search);
     await auditShown(tx, reg, actor, 'search', purpose, rows, { by });

@@ -1,4 +1,5 @@
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { createPerson } from './create-person';
 
 /**
@@ -53,6 +54,7 @@ const DEMO = [
 ];
 
 export async function loadDemoPersons(reg: Register, actor: Actor): Promise<number> {
+  authorize(reg, actor, 'persons.write');
   const source =
     reg.definition.sources.find((s) => s.kind === 'subject')?.id ?? reg.definition.sources[0]?.id;
   if (!source) return 0;

@@ -1,6 +1,7 @@
 import { LupausError } from '@lupaus/core';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { mayReveal } from '../policy/field-access';
 import { resolvePurpose } from '../policy/purpose';
 import { requirePersonRow } from './person-store';
@@ -15,6 +16,7 @@ export async function revealHetu(
   id: string,
   opts: { purpose?: string | undefined } = {},
 ): Promise<{ hetu: string }> {
+  authorize(reg, actor, 'persons.reveal');
   const purpose = resolvePurpose(reg, opts.purpose);
   const field = reg.catalogue.field('person', 'hetu');
   if (!field) {

@@ -1,6 +1,7 @@
 import type { Executor, PersonRow, PersonUpdate } from '@lupaus/db';
 import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import type { PersonWriteInput } from './create-person';
 import {
@@ -23,6 +24,7 @@ export async function updatePerson(
   id: string,
   input: PersonWriteInput,
 ): Promise<PersonView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const source = requireSource(reg, input.source);
   const { values } = validatePersonFields(reg, input.fields, { creating: false });

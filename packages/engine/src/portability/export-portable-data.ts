@@ -5,6 +5,8 @@ import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { DISCLOSURES_PURPOSE } from '../disclosures/list-disclosures';
 import { requirePersonRow } from '../persons/person-store';
+import { authorize } from '../policy/authorize';
+import { requireWhole } from '../policy/field-access';
 import { requireId } from '../policy/ids';
 import { completeRequestIn } from '../requests/complete-request';
 import { requireVerifiedRequestIn } from '../requests/require-verified-request';
@@ -238,6 +240,7 @@ export async function exportPortableData(
   actor: Actor,
   input: { personId: string; requestId?: string | undefined; format: PortableFormat },
 ): Promise<PortableResult> {
+  authorize(reg, actor, 'requests.manage');
   const problems: ProblemDetail[] = [];
   const ids: { personId?: string; requestId?: string } = {};
   for (const [key, what] of [
@@ -256,6 +259,8 @@ export async function exportPortableData(
     problems.push({ at: 'format', message: `the format is one of ${PORTABLE_FORMATS.join(', ')}` });
   }
   if (problems.length > 0) throw new LupausError('VALIDATION_FAILED', {}, problems);
+  // The copy holds every portable field in full: only who may read (and reveal) each may prepare it.
+  requireWhole(reg.catalogue.fields.filter(isPortableField), actor, 'the portable data');
   const personId = ids.personId!;
   const requestId = ids.requestId;
   return reg.db.transaction().execute(async (tx) => {

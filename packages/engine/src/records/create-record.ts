@@ -11,6 +11,7 @@ import {
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import {
@@ -129,6 +130,7 @@ export async function createRecord(
   personId: string,
   input: RecordWriteInput,
 ): Promise<RecordView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const source = requireSource(reg, input.source);
   const pid = requireId(personId, 'person', 'personId');

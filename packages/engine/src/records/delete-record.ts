@@ -2,6 +2,7 @@ import { deleteRecordRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { deleteFilesOf, drainFileDeletions } from '../files/delete-files';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { requireRecordRow } from './record-store';
@@ -22,6 +23,7 @@ export async function deleteRecord(
   id: string,
   opts: { purpose?: string | undefined } = {},
 ): Promise<{ id: string; files: number }> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, opts.purpose);
   const rid = requireId(id, 'record', 'id');
   const result = await reg.db.transaction().execute(async (tx) => {

@@ -1,5 +1,6 @@
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { resolvePurpose } from '../policy/purpose';
 import { type RecordView, recordView, requireRecordRow } from './record-store';
 
@@ -10,6 +11,7 @@ export async function getRecord(
   id: string,
   opts: { purpose?: string | undefined } = {},
 ): Promise<RecordView> {
+  authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, opts.purpose);
   return reg.db.transaction().execute(async (tx) => {
     const row = await requireRecordRow(tx, id);

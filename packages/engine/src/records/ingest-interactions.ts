@@ -16,6 +16,7 @@ import {
 } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { resolvePurpose } from '../policy/purpose';
 import { contactCategories, dateFieldOf, dateOf, planRecordWrite } from './record-store';
 
@@ -123,6 +124,7 @@ export async function ingestInteractions(
   actor: Actor,
   input: IngestInput,
 ): Promise<IngestResult> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const events = input.events as readonly unknown[];
   if (!Array.isArray(events) || events.length === 0 || events.length > MAX_INGEST_EVENTS) {
@@ -210,6 +212,7 @@ export async function ingestInteractions(
         actor: actor.id,
         purpose,
         contactCategories: [...contacts],
+        auditKey: reg.vault.auditKey,
         lock: reg.dbKind === 'postgres',
       }),
     );
@@ -282,6 +285,7 @@ export async function ingestInteractions(
       actor: actor.id,
       purpose,
       contactCategories: [...contacts],
+      auditKey: reg.vault.auditKey,
     });
     return { ids: resolvedIds, persons: new Set(rows.map((r) => r.person_id)).size };
   });

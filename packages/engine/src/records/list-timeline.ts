@@ -3,6 +3,7 @@ import { listTimelineRows } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { isRecordHolder, type RecordView, recordCategories, recordViews } from './record-store';
@@ -73,6 +74,7 @@ export async function listTimeline(
   personId: string,
   input: TimelineInput = {},
 ): Promise<TimelinePage> {
+  authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, input.purpose);
   const problems: ProblemDetail[] = [];
   const limit = input.limit ?? 50;

@@ -2,6 +2,7 @@ import { LupausError } from '@lupaus/core';
 import { advanceLastContact, updateRecordRow } from '@lupaus/db';
 import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import { assertUniqueInvoiceNumber, checkLinks, linkColumns, type RecordLinks } from './create-record';
@@ -42,6 +43,7 @@ export async function updateRecord(
   id: string,
   input: RecordUpdateInput,
 ): Promise<RecordView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const source = requireSource(reg, input.source);
   const rid = requireId(id, 'record', 'id');

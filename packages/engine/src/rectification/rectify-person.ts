@@ -6,6 +6,7 @@ import type { Mailer } from '../notifications/mailer';
 import { type SendResult, sendPendingNotifications } from '../notifications/send-pending-notifications';
 import { type PersonView, personView, requirePersonRow, validatePersonFields } from '../persons/person-store';
 import { writePersonUpdate } from '../persons/update-person';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import { completeRequestIn } from '../requests/complete-request';
@@ -168,6 +169,7 @@ export async function rectifyPerson(
   input: RectifyPersonInput,
   opts: { mailer?: Mailer | null | undefined } = {},
 ): Promise<RectificationResult> {
+  authorize(reg, actor, 'requests.manage');
   const v = validate(reg, input);
   const result = await reg.db.transaction().execute((tx) => rectifyPersonIn(tx, reg, actor, input, v));
   if (opts.mailer) result.sent = await sendPendingNotifications(reg, opts.mailer);

@@ -10,6 +10,7 @@ import type { Actor, Register } from '../context';
 import { enqueueNotificationIn } from '../notifications/enqueue-notification';
 import type { Mailer } from '../notifications/mailer';
 import { type SendResult, sendPendingNotifications } from '../notifications/send-pending-notifications';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { completeRequestIn } from '../requests/complete-request';
 import { endPendingRestrictionsIn } from '../restriction/restrict-while-pending';
@@ -84,6 +85,7 @@ export async function refuseRectification(
   input: RefuseRectificationInput,
   opts: { mailer?: Mailer | null | undefined } = {},
 ): Promise<RefusalResult> {
+  authorize(reg, actor, 'requests.manage');
   const requestId = requireId(input?.requestId, 'request', 'requestId');
   const reasons = checkReasons(input.reasons);
   const now = reg.clock.now();

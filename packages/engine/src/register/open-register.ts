@@ -11,6 +11,7 @@ import {
   loadDefinition,
 } from '@lupaus/core';
 import { type DatabaseHandle, openDatabase } from '@lupaus/db';
+import { publishCommitmentVersion } from '../accounts/publish-commitment-version';
 import { type Clock, type Register, SYSTEM_ACTOR, systemClock } from '../context';
 import { createKeyFile, keysFromEnvironment, loadKeys, readKeyFile } from '../crypto/keys';
 import { HetuVault, type Keys } from '../crypto/vault';
@@ -94,6 +95,7 @@ export async function assembleRegister(parts: {
   };
   try {
     await publishNoticeVersion(reg, SYSTEM_ACTOR);
+    await publishCommitmentVersion(reg);
     // Bytes whose records were deleted just before a crash (see delete-files.ts).
     await drainFileDeletions(reg);
   } catch (e) {

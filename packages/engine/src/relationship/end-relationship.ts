@@ -3,6 +3,7 @@ import { updatePersonRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
+import { authorize } from '../policy/authorize';
 import { resolvePurpose } from '../policy/purpose';
 import { type RelationshipView, relationshipView } from './relationship-view';
 
@@ -36,6 +37,7 @@ export async function endRelationship(
   personId: string,
   input: EndRelationshipInput = {},
 ): Promise<RelationshipView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, input.purpose);
   const now = reg.clock.now();
   const problems: ProblemDetail[] = [];

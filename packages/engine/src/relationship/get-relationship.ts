@@ -1,6 +1,7 @@
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
+import { authorize } from '../policy/authorize';
 import { resolvePurpose } from '../policy/purpose';
 import { type RelationshipView, relationshipView } from './relationship-view';
 
@@ -15,6 +16,7 @@ export async function getRelationship(
   personId: string,
   opts: { purpose?: string | undefined } = {},
 ): Promise<RelationshipView> {
+  authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, opts.purpose);
   return reg.db.transaction().execute(async (tx) => {
     const row = await requirePersonRow(tx, personId);

@@ -2,6 +2,7 @@ import { updatePersonRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
+import { authorize } from '../policy/authorize';
 import { resolvePurpose } from '../policy/purpose';
 import { type RelationshipView, relationshipView } from './relationship-view';
 
@@ -16,6 +17,7 @@ export async function reopenRelationship(
   personId: string,
   opts: { purpose?: string | undefined } = {},
 ): Promise<RelationshipView> {
+  authorize(reg, actor, 'persons.write');
   const purpose = resolvePurpose(reg, opts.purpose);
   const now = reg.clock.now();
   return reg.db.transaction().execute(async (tx) => {

@@ -4,6 +4,7 @@ import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { type AttachFileInput, checkFileInput, storeNewFile } from '../files/attach-file';
 import { StoredFileMissing } from '../files/file-store';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import {
   LETTER_ENTITY,
@@ -74,6 +75,7 @@ export async function attachRequestLetter(
   requestId: string,
   input: Pick<AttachFileInput, 'name' | 'mediaType' | 'bytes' | 'maxBytes'>,
 ): Promise<LetterView> {
+  authorize(reg, actor, 'requests.manage');
   const rid = requireId(requestId, 'request', 'id');
   const { name, mediaType } = checkFileInput(input);
   const before = await requireRequestRow(reg.db, rid);
@@ -117,6 +119,7 @@ export async function getRequestLetter(
   actor: Actor,
   requestId: string,
 ): Promise<{ letter: LetterView; bytes: Buffer }> {
+  authorize(reg, actor, 'requests.manage');
   const rid = requireId(requestId, 'request', 'id');
   return reg.db.transaction().execute(async (tx) => {
     const request = await requireRequestRow(tx, rid);

@@ -1,6 +1,7 @@
 import { findControlCharacter, LupausError, type ProblemDetail } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { recordRequestEvent, requireOpen, requireRequestRow, updateRequestRow } from './request-store';
 import { type RequestView, toRequestView } from './request-view';
@@ -120,6 +121,7 @@ export async function completeRequest(
   requestId: string,
   result: RequestResult,
 ): Promise<RequestView> {
+  authorize(reg, actor, 'requests.manage');
   const id = requireId(requestId, 'request', 'id');
   checkResult(result);
   return reg.db.transaction().execute(async (tx) => {

@@ -7,6 +7,7 @@ import {
   type ProblemDetail,
 } from '@lupaus/core';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { checkRequestReason } from './complete-request';
 import { enqueueExtensionNotice } from './request-notices';
@@ -52,6 +53,7 @@ export async function extendRequest(
   requestId: string,
   input: ExtendRequestInput,
 ): Promise<RequestView> {
+  authorize(reg, actor, 'requests.manage');
   const id = requireId(requestId, 'request', 'id');
   const { months, reason } = checkExtendInput(input);
   const now = reg.clock.now();

@@ -1,5 +1,6 @@
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { REQUESTS_PURPOSE, requireRequestRow } from './request-store';
 import { type RequestView, toRequestView } from './request-view';
@@ -18,6 +19,7 @@ export async function getRequest(
   actor: Actor,
   requestId: string,
 ): Promise<RequestView & { events: NonNullable<RequestView['events']> }> {
+  authorize(reg, actor, 'requests.manage');
   const id = requireId(requestId, 'request', 'id');
   return reg.db.transaction().execute(async (tx) => {
     const row = await requireRequestRow(tx, id);

@@ -3,6 +3,7 @@ import type { RequestState, RequestType } from '@lupaus/db';
 import { sql } from 'kysely';
 import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { optionalCursor, requireId } from '../policy/ids';
 import {
   LETTER_ENTITY,
@@ -59,6 +60,7 @@ export async function listRequests(
   actor: Actor,
   opts: ListRequestsOptions = {},
 ): Promise<{ items: RequestView[]; next: string | null }> {
+  authorize(reg, actor, 'requests.manage');
   checkListOptions(opts);
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 50), 1), 200);
   const after = optionalCursor(opts.after, 'request');

@@ -8,6 +8,7 @@ import {
 import { findPersonRow, type RequestType } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { REQUEST_TYPES, recordRequestEvent, requireRequestRow } from './request-store';
 import { type RequestView, toRequestView } from './request-view';
@@ -108,6 +109,7 @@ export async function receiveRequest(
   actor: Actor,
   input: ReceiveRequestInput,
 ): Promise<RequestView> {
+  authorize(reg, actor, 'requests.manage');
   const now = reg.clock.now();
   const { personId, receivedAt, details } = checkReceiveRequest(input, now);
   const receivedOn = helsinkiDate(receivedAt);

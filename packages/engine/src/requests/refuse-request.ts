@@ -1,5 +1,6 @@
 import { helsinkiDate, LupausError, type ProblemDetail } from '@lupaus/core';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { checkRequestReason, completeRequestIn } from './complete-request';
 import {
@@ -80,6 +81,7 @@ export async function refuseRequest(
   requestId: string,
   input: RefuseRequestInput,
 ): Promise<RequestView> {
+  authorize(reg, actor, 'requests.manage');
   const id = requireId(requestId, 'request', 'id');
   const { charge, ground, reason, fee } = checkRefuseInput(input);
   const now = reg.clock.now();

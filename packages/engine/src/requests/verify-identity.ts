@@ -1,5 +1,6 @@
 import { LupausError, type ProblemDetail } from '@lupaus/core';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { restrictWhilePendingIn } from '../restriction/restrict-while-pending';
 import { checkRequestReason } from './complete-request';
@@ -79,6 +80,7 @@ export async function verifyIdentity(
   requestId: string,
   input: VerifyIdentityInput,
 ): Promise<RequestView> {
+  authorize(reg, actor, 'requests.manage');
   const id = requireId(requestId, 'request', 'id');
   const { method, note } = checkVerifyInput(input);
   const now = reg.clock.now();

@@ -3,6 +3,8 @@ import type { Executor } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { enqueueNotificationIn } from '../notifications/enqueue-notification';
+import { authorize } from '../policy/authorize';
+import { readableFields } from '../policy/field-access';
 import { requireId } from '../policy/ids';
 import { type RestrictionView, RIGHTS_PURPOSE, toRestrictionView } from './restriction-view';
 
@@ -145,6 +147,7 @@ export async function notifyRestrictionLift(
   restrictionId: string,
   opts: { message?: string | undefined } = {},
 ): Promise<RestrictionView & { notificationId: string; to: string | null }> {
+  authorize(reg, actor, 'requests.manage');
   requireId(restrictionId, 'restriction', 'id');
   checkMessage(opts.message);
   return reg.db.transaction().execute(async (tx) => {
@@ -154,7 +157,9 @@ export async function notifyRestrictionLift(
       .selectAll()
       .where('id', '=', restrictionId.toLowerCase())
       .executeTakeFirstOrThrow();
-    return { ...toRestrictionView(row), ...n };
+    // The subject's address, shown only to roles that may read it (R6.2).
+    const showAddress = readableFields(reg, actor, 'person').some((f) => f.id === 'email');
+    return { ...toRestrictionView(row), ...n, to: showAddress ? n.to : null };
   });
 }
 
@@ -240,6 +245,7 @@ export async function liftRestriction(
   restrictionId: string,
   opts: LiftRestrictionOptions = {},
 ): Promise<RestrictionView> {
+  authorize(reg, actor, 'requests.manage');
   const id = requireId(restrictionId, 'restriction', 'id');
   return reg.db.transaction().execute(async (tx) => {
     await liftRestrictionIn(tx, reg, actor, id, opts);

@@ -2,6 +2,7 @@ import { LupausError } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
 import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { type RestrictionView, RIGHTS_PURPOSE, toRestrictionView } from './restriction-view';
 
@@ -20,6 +21,7 @@ export async function listRestrictions(
   personId: string,
   opts: { active?: boolean | undefined } = {},
 ): Promise<{ items: RestrictionView[] }> {
+  authorize(reg, actor, 'requests.manage');
   const id = requireId(personId, 'person', 'personId');
   return reg.db.transaction().execute(async (tx) => {
     const person = await tx.selectFrom('persons').select('id').where('id', '=', id).executeTakeFirst();

@@ -3,6 +3,7 @@ import type { Executor } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { completeRequestIn } from '../requests/complete-request';
 import { requireVerifiedRequestIn } from '../requests/require-verified-request';
@@ -138,6 +139,7 @@ export async function startRestriction(
   actor: Actor,
   input: StartRestrictionInput,
 ): Promise<RestrictionView> {
+  authorize(reg, actor, 'requests.manage');
   const v = validate(input);
   return reg.db.transaction().execute(async (tx) => {
     const req = v.requestId

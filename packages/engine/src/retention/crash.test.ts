@@ -71,7 +71,7 @@ async function consistentFiles(r: Register) {
 describe('crash safety of the sweep (R5.2)', () => {
   it('R5.2 a batch that fails midway is rolled back whole; the rerun completes and ends where an uninterrupted run ends', async () => {
     const crashed = await filled();
-    const plan = await planRetention(crashed, { asOf: '2026-01-01', limit: 1000 });
+    const plan = await planRetention(crashed, TEST_ADMIN, { asOf: '2026-01-01', limit: 1000 });
     const due = new Set(plan.items.map((i) => i.id));
     expect(due.size).toBe(3 * 10 + 3 * 4);
     const all = await recordIds(crashed, 'interactions');

@@ -35,7 +35,7 @@ async function holdStopsThenReleaseLets(
     endsOn: '2031-12-31',
   });
   expect(placed.active).toBe(true);
-  const plan = await planRetention(r, { asOf: ASOF });
+  const plan = await planRetention(r, TEST_ADMIN, { asOf: ASOF });
   const group = plan.groups.find((g) => g.category === category)!;
   expect(group, category).toMatchObject({ due: 0, blockedBy: { legal_hold: 1 } });
   expect(plan.blocked.find((i) => i.category === category)?.blockers).toEqual([
@@ -155,8 +155,14 @@ describe('legal holds stop the sweep of every kind of rule (R5.2)', () => {
     });
     clock.set('2029-06-01T00:00:00Z');
     await placeLegalHold(r, TEST_ADMIN, { personId: q.id, reason: 'Tarkastus', endsOn: '2029-12-31' });
-    expect((await planRetention(r, { asOf: '2029-12-31' })).persons).toMatchObject({ due: 0, blocked: 1 });
-    expect((await planRetention(r, { asOf: '2030-01-01' })).persons).toMatchObject({ due: 1, blocked: 0 });
+    expect((await planRetention(r, TEST_ADMIN, { asOf: '2029-12-31' })).persons).toMatchObject({
+      due: 0,
+      blocked: 1,
+    });
+    expect((await planRetention(r, TEST_ADMIN, { asOf: '2030-01-01' })).persons).toMatchObject({
+      due: 1,
+      blocked: 0,
+    });
     // A run as of a past date is still stopped by a hold in force now.
     clock.set('2029-07-01T00:00:00Z');
     expect((await runRetention(r, TEST_ADMIN, { asOf: '2029-06-30' })).persons).toMatchObject({

@@ -1,6 +1,7 @@
 import { utcDate } from '@lupaus/core';
 import { listLegalHoldRows } from '@lupaus/db';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { optionalCursor, requireId } from '../policy/ids';
 import { type LegalHoldView, toLegalHoldView } from './legal-hold-view';
 
@@ -17,9 +18,10 @@ export interface ListLegalHoldsOptions {
 
 export async function listLegalHolds(
   reg: Register,
-  _actor: Actor,
+  actor: Actor,
   opts: ListLegalHoldsOptions = {},
 ): Promise<{ items: LegalHoldView[]; next: string | null }> {
+  authorize(reg, actor, 'retention.manage');
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 50), 1), 200);
   const now = reg.clock.now();
   const rows = await listLegalHoldRows(reg.db, {

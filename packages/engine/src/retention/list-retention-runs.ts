@@ -1,5 +1,6 @@
 import { listRetentionRuns as listRuns, type RetentionRunRow } from '@lupaus/db';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { optionalCursor } from '../policy/ids';
 import type { RetentionReport } from './report';
 
@@ -34,9 +35,10 @@ export function toRunSummary(row: RetentionRunRow): RetentionRunSummary {
 /** Retention runs, newest first, a page at a time. */
 export async function listRetentionRuns(
   reg: Register,
-  _actor: Actor,
+  actor: Actor,
   opts: { limit?: number | undefined; after?: string | undefined } = {},
 ): Promise<{ items: RetentionRunSummary[]; next: string | null }> {
+  authorize(reg, actor, 'retention.manage');
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 50), 1), 200);
   const rows = await listRuns(reg.db, {
     limit: limit + 1,

@@ -3,6 +3,7 @@ import { findLegalHoldRow, findPersonRow, insertLegalHoldRow } from '@lupaus/db'
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { type LegalHoldView, toLegalHoldView } from './legal-hold-view';
 import { RETENTION_PURPOSE } from './run-retention';
@@ -32,6 +33,7 @@ export async function placeLegalHold(
   actor: Actor,
   input: PlaceLegalHoldInput,
 ): Promise<LegalHoldView> {
+  authorize(reg, actor, 'retention.manage');
   const now = reg.clock.now();
   const problems: ProblemDetail[] = [];
   if (input.personId === undefined && input.category === undefined) {

@@ -1,7 +1,8 @@
 import { afterFiscalYearEndDue } from '@lupaus/core';
 import { arrayLiteral, type Executor } from '@lupaus/db';
 import { sql } from 'kysely';
-import type { Register } from '../context';
+import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { loadSweepFacts, verdictOf } from './facts';
 import {
   iso,
@@ -36,7 +37,7 @@ import { type ReviewTarget, type SweepTarget, sweepTargets } from './targets';
  *
  * @example
  * ```ts
- * const plan = await planRetention(reg, { asOf: '2026-03-01' });
+ * const plan = await planRetention(reg, actor, { asOf: '2026-03-01' });
  * plan.groups; // [{ rule: 'chat_recordings', category: 'chats', due: 12, earliestDue: ..., blocked: 1, ... }]
  * ```
  */
@@ -50,7 +51,12 @@ export interface PlanRetentionOptions {
 export const DEFAULT_PLAN_LIMIT = 50;
 export const MAX_PLAN_LIMIT = 1000;
 
-export async function planRetention(reg: Register, opts: PlanRetentionOptions = {}): Promise<RetentionPlan> {
+export async function planRetention(
+  reg: Register,
+  actor: Actor,
+  opts: PlanRetentionOptions = {},
+): Promise<RetentionPlan> {
+  authorize(reg, actor, 'retention.manage');
   const now = reg.clock.now();
   const asOf = parseAsOf(opts.asOf, now);
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? DEFAULT_PLAN_LIMIT), 0), MAX_PLAN_LIMIT);

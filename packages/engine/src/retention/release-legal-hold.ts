@@ -2,6 +2,7 @@ import { LupausError } from '@lupaus/core';
 import { findLegalHoldRow, releaseLegalHoldRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
+import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { type LegalHoldView, toLegalHoldView } from './legal-hold-view';
 import { RETENTION_PURPOSE } from './run-retention';
@@ -11,6 +12,7 @@ import { RETENTION_PURPOSE } from './run-retention';
  * so what became due meanwhile goes in the next run. Audited. A hold already released cannot be released again.
  */
 export async function releaseLegalHold(reg: Register, actor: Actor, id: string): Promise<LegalHoldView> {
+  authorize(reg, actor, 'retention.manage');
   const holdId = requireId(id, 'legal hold', 'id');
   const now = reg.clock.now();
   return reg.db.transaction().execute(async (tx) => {

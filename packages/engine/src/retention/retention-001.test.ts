@@ -79,12 +79,12 @@ describe('seed 001 retention', () => {
     });
 
     clock.set('2026-01-01T00:00:00Z');
-    const before = await planRetention(r, { asOf: '2025-06-14' });
+    const before = await planRetention(r, TEST_ADMIN, { asOf: '2025-06-14' });
     expect(before.totals.due).toBe(0);
     const dayBefore = await runRetention(r, TEST_ADMIN, { asOf: '2025-06-14' });
     expect(dayBefore.totals).toMatchObject({ deleted: 0, erased: 0, persons: 0 });
 
-    const plan = await planRetention(r, { asOf: '2025-06-15' });
+    const plan = await planRetention(r, TEST_ADMIN, { asOf: '2025-06-15' });
     expect(
       plan.groups.filter((g) => g.due > 0).map((g) => [g.category, g.rule, g.due, g.earliestDue]),
     ).toEqual([
@@ -156,7 +156,7 @@ describe('seed 001 retention', () => {
     clock.set('2030-01-01T00:00:00Z');
 
     // 2019 ended on 2019-12-31: kept through 2025, due 2026-01-01.
-    const plan = await planRetention(r, { asOf: '2025-12-31' });
+    const plan = await planRetention(r, TEST_ADMIN, { asOf: '2025-12-31' });
     expect(plan.groups.find((g) => g.category === 'invoices')).toMatchObject({ due: 0 });
     // The person's own data was due in 2020 but an invoice is left, so the person row stays with the invoices.
     const first = await runRetention(r, TEST_ADMIN, { asOf: '2025-12-31' });
@@ -164,7 +164,7 @@ describe('seed 001 retention', () => {
     expect((await getPerson(r, TEST_ADMIN, p.id)).fields).toEqual({});
     expect((await recordIds(r, 'invoices')).length).toBe(2);
 
-    const due = await planRetention(r, { asOf: '2026-01-01' });
+    const due = await planRetention(r, TEST_ADMIN, { asOf: '2026-01-01' });
     expect(due.groups.find((g) => g.category === 'invoices')).toMatchObject({
       rule: 'accounting',
       kind: 'after_fiscal_year_end',
@@ -199,12 +199,12 @@ describe('seed 001 retention', () => {
     const p = await customer(reg, 'Ville');
     await invoice(reg, p.id, '2019-08-01', 'paid', 'L-9');
     await invoice(reg, p.id, '2019-06-30', 'paid', 'L-8');
-    const plan2026 = await planRetention(reg, { asOf: '2026-12-31' });
+    const plan2026 = await planRetention(reg, TEST_ADMIN, { asOf: '2026-12-31' });
     expect(plan2026.groups.find((g) => g.category === 'invoices')).toMatchObject({
       due: 1,
       earliestDue: '2026-01-01T00:00:00.000Z',
     });
-    const plan2027 = await planRetention(reg, { asOf: '2027-01-01' });
+    const plan2027 = await planRetention(reg, TEST_ADMIN, { asOf: '2027-01-01' });
     expect(plan2027.groups.find((g) => g.category === 'invoices')).toMatchObject({
       due: 2,
       latestDue: '2027-01-01T00:00:00.000Z',
@@ -225,7 +225,7 @@ describe('seed 001 retention', () => {
       .where('id', '=', p.id)
       .execute();
     clock.set('2030-01-01T00:00:00Z');
-    const plan = await planRetention(r, { asOf: '2030-01-01' });
+    const plan = await planRetention(r, TEST_ADMIN, { asOf: '2030-01-01' });
     const blocked = plan.groups.filter((g) => g.blocked > 0).map((g) => [g.category, g.blocked, g.blockedBy]);
     expect(blocked).toEqual([
       ['orders', 1, { open_invoice: 1 }],
@@ -269,7 +269,7 @@ describe('seed 001 retention', () => {
       .where('id', '=', p.id)
       .execute();
     clock.set('2030-01-01T00:00:00Z');
-    const plan = await planRetention(r, { asOf: '2030-01-01' });
+    const plan = await planRetention(r, TEST_ADMIN, { asOf: '2030-01-01' });
     expect(plan.groups.find((g) => g.category === 'name')).toMatchObject({
       due: 0,
       blocked: 1,

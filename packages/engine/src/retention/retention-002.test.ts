@@ -70,7 +70,7 @@ describe('seed 002 retention', () => {
     expect(before.totals.deleted).toBe(0);
     expect((await recordIds(r, 'interactions')).length).toBe(4);
 
-    const plan = await planRetention(r, { asOf: '2025-04-30' });
+    const plan = await planRetention(r, TEST_ADMIN, { asOf: '2025-04-30' });
     const chats = plan.groups.find((g) => g.category === 'chats')!;
     expect(chats).toMatchObject({
       rule: 'chat_recordings',
@@ -156,7 +156,7 @@ describe('seed 002 retention', () => {
     // The role lasts through its last day.
     await runRetention(r, TEST_ADMIN, { asOf: '2025-03-31' });
     expect((await getPerson(r, TEST_ADMIN, a.id)).fields.first_name).toBe('Aino');
-    const plan = await planRetention(r, { asOf: '2025-04-01' });
+    const plan = await planRetention(r, TEST_ADMIN, { asOf: '2025-04-01' });
     expect(plan.groups.find((g) => g.category === 'contact_details')).toMatchObject({ due: 1 });
     expect(plan.items.find((i) => i.category === 'contact_details')).toMatchObject({
       id: a.id,

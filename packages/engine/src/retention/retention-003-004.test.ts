@@ -65,7 +65,7 @@ describe('seed 003 retention (until the relationship is judged ended from the la
     // 2021-01-31 12:00 + P3Y = 2024-01-31 12:00.
     const before = await runRetention(r, TEST_ADMIN, { asOf: '2024-01-31T11:59:59Z' });
     expect(before.totals).toMatchObject({ deleted: 0, erased: 0, persons: 0 });
-    const plan = await planRetention(r, { asOf: '2024-01-31T12:00:00Z' });
+    const plan = await planRetention(r, TEST_ADMIN, { asOf: '2024-01-31T12:00:00Z' });
     expect(plan.groups.filter((g) => g.due > 0).map((g) => [g.category, g.due, g.earliestDue])).toEqual([
       ['services', 1, '2024-01-31T12:00:00.000Z'],
       ['loyalty', 1, '2024-01-31T12:00:00.000Z'],
@@ -148,8 +148,8 @@ describe('seed 004 retention (customer data P10Y after the end, contact roles wh
     clock.set('2020-06-01T00:00:00Z');
     await endContactRole(r, TEST_ADMIN, role.id, { endsOn: '2020-05-31' });
 
-    expect((await planRetention(r, { asOf: '2020-03-30' })).totals.due).toBe(0);
-    const plan = await planRetention(r, { asOf: '2020-03-31' });
+    expect((await planRetention(r, TEST_ADMIN, { asOf: '2020-03-30' })).totals.due).toBe(0);
+    const plan = await planRetention(r, TEST_ADMIN, { asOf: '2020-03-31' });
     expect(plan.groups.filter((g) => g.due > 0).map((g) => g.category)).toEqual(['name', 'hetu']);
     const first = await runRetention(r, TEST_ADMIN, { asOf: '2020-03-31' });
     expect(first.totals.persons).toBe(1);

@@ -11,10 +11,11 @@ import {
 } from '@lupaus/db';
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import type { Actor, Register } from '../context';
+import { type Actor, type Register, SYSTEM_ACTOR } from '../context';
 import { erasePersonFields, writeAnonymisedRecords } from '../erasure/erase-person-fields';
 import { resumeBlockedErasures } from '../erasure/resume-blocked-erasures';
 import { deleteFilesOf, deleteFilesOfPersons, drainFileDeletions } from '../files/delete-files';
+import { authorize } from '../policy/authorize';
 import { groupOf, planRetention, reviewGroups } from './plan-retention';
 import { parseAsOf, type RetentionReport, type RetentionRunGroup } from './report';
 import { withSweepLock } from './sweep-lock';
@@ -88,6 +89,7 @@ export async function runRetention(
   actor: Actor,
   opts: RunRetentionOptions = {},
 ): Promise<RetentionReport> {
+  authorize(reg, actor, 'retention.manage');
   const startedAt = reg.clock.now();
   const asOf = parseAsOf(opts.asOf, startedAt);
   const batchSize = checkBatchSize(opts.batchSize);
@@ -106,7 +108,7 @@ export async function runRetention(
 
 async function dryRun(reg: Register, actor: Actor, asOf: Date, startedAt: Date): Promise<RetentionReport> {
   const started = performance.now();
-  const plan = await planRetention(reg, { asOf, limit: 0 });
+  const plan = await planRetention(reg, actor, { asOf, limit: 0 });
   const finishedAt = reg.clock.now();
   const report: RetentionReport = {
     runId: uuidv7(),
@@ -234,7 +236,8 @@ async function sweep(
     }
     if (personQuery) await sweepPersons(reg, actor, personQuery, batchSize, state, opts);
     // Erasures on request that waited for a blocker that has now ended (R4.4); then the database files scrubbed.
-    await resumeBlockedErasures(reg, actor, { scrub: true });
+    // They finish by themselves (the erasure was asked and checked then): system work, not the runner's.
+    await resumeBlockedErasures(reg, SYSTEM_ACTOR, { scrub: true });
     await drainFileDeletions(reg);
     const finishedAt = reg.clock.now();
     state.report.status = 'completed';
@@ -423,6 +426,7 @@ async function sweepTarget(
           const changed = erased.filter((e) => e.deleted.length + e.anonymised.length > 0);
           await insertAudit(
             tx,
+            reg.vault.auditKey,
             changed.map((e) => ({
               at: now,
               actor: actor.id,
@@ -488,6 +492,7 @@ async function deleteRows(
   );
   await insertAudit(
     tx,
+    reg.vault.auditKey,
     q.subject === 'organisation'
       ? // An organisation is nobody's: one row for each, by its id.
         rows.map((r) => ({
@@ -565,7 +570,11 @@ async function anonymiseRecords(
   await sql`delete from provenance where entity_type = ${t.holder} and entity_id = any(${arrayLiteral(ids)}::uuid[])`.execute(
     tx,
   );
-  await insertAudit(tx, auditRows(reg, actor, 'retention_anonymise', t.holder, rows.rows, details));
+  await insertAudit(
+    tx,
+    reg.vault.auditKey,
+    auditRows(reg, actor, 'retention_anonymise', t.holder, rows.rows, details),
+  );
   group.anonymised += rows.rows.length;
   state.report.totals.anonymised += rows.rows.length;
   return { items: rows.rows.length, files };
@@ -595,6 +604,7 @@ async function sweepPersons(
       await sql`delete from persons where id = any(${arrayLiteral(ids)}::uuid[])`.execute(tx);
       await insertAudit(
         tx,
+        reg.vault.auditKey,
         ids.map((id) => ({
           at: now,
           actor: actor.id,

@@ -97,7 +97,7 @@ describe('the sweep’s SQL and the core rules agree', () => {
       '2026-08-31',
       '2023-12-31T23:59:59.999Z',
     ]) {
-      const plan = await planRetention(r, { asOf, limit: 1000 });
+      const plan = await planRetention(r, TEST_ADMIN, { asOf, limit: 1000 });
       const at = new Date(plan.asOf).getTime();
       const found = new Set(plan.items.map((x) => x.id));
       const expected = rows.filter((x) => {
@@ -134,7 +134,7 @@ describe('the sweep’s SQL and the core rules agree', () => {
     });
     await r.db.insertInto('persons').values(persons).execute();
     for (const asOf of ['2024-02-29', '2025-02-28T12:00:00Z', '2027-01-31']) {
-      const plan = await planRetention(r, { asOf, limit: 1000 });
+      const plan = await planRetention(r, TEST_ADMIN, { asOf, limit: 1000 });
       const at = new Date(plan.asOf);
       const found = new Set(plan.items.filter((x) => x.category === 'basic_details').map((x) => x.id));
       const expected = persons.filter(

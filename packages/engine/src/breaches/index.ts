@@ -1,0 +1,10 @@
+export * from './add-breach-persons';
+export type { BreachRisk, BreachView } from './breach-store';
+export { BREACH_RISKS } from './breach-store';
+export * from './close-breach';
+export * from './decide-subject-notification';
+export * from './get-breach';
+export * from './list-breaches';
+export * from './notify-breach-subjects';
+export * from './record-authority-notification';
+export * from './record-breach';
