@@ -60,6 +60,11 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The largest file accepted, in bytes (default 50 MiB). */
   maxFileBytes?: number;
+  /**
+   * Behind a reverse proxy: which proxies to believe about the client's address (Fastify's `trustProxy`), so that
+   * rate limits count per client rather than per proxy. Off by default.
+   */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
 /**
@@ -133,6 +138,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       ...(opts.maxFileBytes !== undefined ? { limits: { maxFileBytes: opts.maxFileBytes } } : {}),
     },
     opts.logger ?? false,
+    opts.trustProxy ?? false,
   );
 }
 
@@ -148,6 +154,7 @@ function actorOf(request: FastifyRequest): Actor {
 export async function assembleApp(
   setup: AppSetup,
   logger: FastifyServerOptions['logger'] = false,
+  trustProxy: FastifyServerOptions['trustProxy'] = false,
 ): Promise<FastifyInstance> {
   const ctx: ApiContext = {
     register: setup.register,
@@ -156,6 +163,7 @@ export async function assembleApp(
   };
   const app = Fastify({
     logger,
+    trustProxy,
   });
   const routes: RouteRule[] = [];
   app.decorate('lupausRoutes', routes);

@@ -165,6 +165,29 @@ describe('hardening of the API (issue 5 item 7)', () => {
     }
   });
 
+  it('R6.1 issue 5: behind a trusted proxy the limit counts each client, not the proxy; an untrusted one is one client', async () => {
+    vi.stubEnv('LUPAUS_RATE_LIMIT_PUBLIC', '2');
+    const register = await openTestRegister();
+    const behind = await buildApp({ register, trustProxy: ['127.0.0.1'] });
+    const direct = await buildApp({ register });
+    const notice = (app: FastifyInstance, client: string) =>
+      app.inject({ method: 'GET', url: '/api/v1/notice', headers: { 'x-forwarded-for': client } });
+    try {
+      for (const client of ['198.51.100.1', '198.51.100.2']) {
+        expect((await notice(behind, client)).statusCode).toBe(200);
+        expect((await notice(behind, client)).statusCode).toBe(200);
+        expect((await notice(behind, client)).statusCode).toBe(429);
+      }
+      expect((await notice(direct, '198.51.100.1')).statusCode).toBe(200);
+      expect((await notice(direct, '198.51.100.2')).statusCode).toBe(200);
+      expect((await notice(direct, '198.51.100.3')).statusCode).toBe(429);
+    } finally {
+      await behind.close();
+      await direct.close();
+      await register.close();
+    }
+  });
+
   it('R6.1 issue 5: rate limits are on by default, configurable and can be turned off', async () => {
     vi.stubEnv('LUPAUS_RATE_LIMIT_SIGN_IN', '');
     vi.stubEnv('LUPAUS_RATE_LIMIT_PUBLIC', '');

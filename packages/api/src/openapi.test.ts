@@ -119,6 +119,7 @@ describe('the OpenAPI description (R7.3)', () => {
         'POST /api/v1/users',
         'PATCH /api/v1/users/{id}',
         'POST /api/v1/users/{id}/unlock',
+        'POST /api/v1/users/{id}/reset',
         'GET /api/v1/tokens',
         'POST /api/v1/tokens',
         'DELETE /api/v1/tokens/{id}',

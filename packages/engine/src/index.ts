@@ -18,6 +18,7 @@ export * from './accounts/list-api-tokens';
 export * from './accounts/list-users';
 export * from './accounts/passwords';
 export * from './accounts/publish-commitment-version';
+export * from './accounts/reset-user-credentials';
 export * from './accounts/revoke-api-token';
 export * from './accounts/sign-commitment';
 export * from './accounts/sign-in';

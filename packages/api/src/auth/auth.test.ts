@@ -332,6 +332,51 @@ describe('accounts through the API (R6.1, R6.3)', () => {
     expect(errorOf(await attempt('api.lock', TEST_PASSWORD)).code).toBe('ACCOUNT_LOCKED');
   });
 
+  it('R6.1 an administrator resets a user who lost their authenticator: the sessions end, the one-time password signs in and the user enrols again', async () => {
+    await freshApp();
+    const admin = await addTestUser(reg, {
+      username: 'api.reset.admin',
+      roles: ['administrator'],
+      totp: true,
+      signCommitment: true,
+    });
+    const u = await addTestUser(reg, { username: 'api.lost.phone', totp: true, signCommitment: true });
+    const a = await signInApi('api.reset.admin', admin.totpSecret);
+    const s = await signInApi('api.lost.phone', u.totpSecret);
+    const reset = (id: string, who: Session, payload: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: `/api/v1/users/${id}/reset`, headers: as(who), payload });
+
+    expect(errorOf(await reset(admin.id, s, {})).code).toBe('FORBIDDEN');
+    const self = await reset(admin.id, a, {});
+    expect(errorOf(self)).toMatchObject({ code: 'VALIDATION_FAILED', problems: [{ at: 'id' }] });
+    expect(errorOf(await reset(u.id, a, { secondFactor: 'yes' })).code).toBe('VALIDATION_FAILED');
+    expect(errorOf(await reset(u.id, a, { secondFactor: true, password: 'x' })).code).toBe(
+      'VALIDATION_FAILED',
+    );
+
+    const res = await reset(u.id, a, { secondFactor: true });
+    expect(res.statusCode, res.body).toBe(200);
+    const { user, oneTimePassword } = res.json() as {
+      user: { id: string; mustChangePassword: boolean; secondFactor: boolean };
+      oneTimePassword: string;
+    };
+    expect(user).toMatchObject({ id: u.id, mustChangePassword: true, secondFactor: false });
+    expect(oneTimePassword).toMatch(/^[A-Za-z2-9]{24}$/);
+    expect(res.body).not.toContain('argon2');
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: as(s, false) })).statusCode,
+    ).toBe(401); // the old session is dead
+    const old = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { username: 'api.lost.phone', password: TEST_PASSWORD },
+    });
+    expect(errorOf(old).code).toBe('SIGN_IN_FAILED');
+    const fresh = await signInApi('api.lost.phone', undefined, oneTimePassword); // no code asked
+    const blocked = await app.inject({ method: 'GET', url: '/api/v1/persons', headers: as(fresh, false) });
+    expect(errorOf(blocked).code).toBe('PASSWORD_CHANGE_REQUIRED');
+  });
+
   it('R6.1 nobody is signed in without a cookie or token; an administrator acting in-process is not affected', async () => {
     await freshApp();
     expect((await app.inject({ method: 'GET', url: '/api/v1/register' })).statusCode).toBe(401);

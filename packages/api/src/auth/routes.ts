@@ -11,6 +11,7 @@ import {
   listApiTokens,
   listUsers,
   type NewSession,
+  resetUserCredentials,
   revokeApiToken,
   signCommitment,
   signIn,
@@ -108,6 +109,12 @@ const UpdateUserBody = z.strictObject({
   displayName: z.string().max(1000).optional(),
   roles: z.array(z.string().max(100)).max(50).optional(),
   disabled: z.boolean().optional(),
+});
+const ResetUserBody = z.strictObject({
+  secondFactor: z
+    .boolean()
+    .optional()
+    .describe('true also removes the TOTP second factor and recovery codes: the user enrols again.'),
 });
 const CreateTokenBody = z.strictObject({
   name: z.string().max(200),
@@ -355,6 +362,26 @@ export async function authRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
       },
     },
     async (request) => unlockUser(ctx.register(), ctx.actor(request), request.params.id),
+  );
+
+  api.post(
+    '/users/:id/reset',
+    {
+      config: { permission: 'users.manage' },
+      schema: {
+        tags: TAGS,
+        summary: "Reset a user's credentials: a new one-time password, returned once",
+        description:
+          'For a user who forgot their password or lost their authenticator: the lock is lifted and every session ' +
+          'of theirs ends; with secondFactor: true they must also set up a second factor again. Not for your own ' +
+          'account (change your password instead).',
+        params: IdParams,
+        body: ResetUserBody,
+        response: { 200: z.object({ user: UserOut, oneTimePassword: z.string() }), ...errors },
+      },
+    },
+    async (request) =>
+      resetUserCredentials(ctx.register(), ctx.actor(request), request.params.id, request.body),
   );
 
   api.get(

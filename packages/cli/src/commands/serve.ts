@@ -105,6 +105,7 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
     const app = await buildApp({
       register,
       logger: loggerOptions({ level: process.env.LUPAUS_LOG_LEVEL }),
+      trustProxy: trustProxyOf(process.env.LUPAUS_TRUST_PROXY),
     });
     const address = await app.listen({ port: opts.port, host: opts.host });
     print(`Lupaus is serving ${register.definition.controller.name}: ${address}`);
@@ -146,4 +147,18 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
     await register.close();
     throw e;
   }
+}
+
+/**
+ * `LUPAUS_TRUST_PROXY`: unset or `false` trusts no proxy (the default); `true` trusts every hop; anything else is
+ * a comma-separated list of the proxies' addresses or CIDR ranges (the safer choice).
+ */
+export function trustProxyOf(value: string | undefined): boolean | string[] {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 }

@@ -106,6 +106,25 @@ describe('lupaus init, user and token', () => {
     expect(revoked.code).toBe(1);
     expect(revoked.stderr).toContain('LUPAUS_TOKEN');
 
+    // A forgotten password: the local operator resets it; the old one-time password no longer signs in.
+    const reset = await cli.lupaus(['user', 'reset', 'Mervi', '--second-factor', '--dir', dir], url);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain('second factor is removed');
+    const again = oneTimePasswordIn(reset.stdout);
+    expect(again).not.toBe(oneTimePasswordIn(user.stdout));
+    await withRegister(dir, url, async (reg) => {
+      expect((await signIn(reg, { username: 'mervi', password: again })).mustChangePassword).toBe(true);
+      await expect(
+        signIn(reg, { username: 'mervi', password: oneTimePasswordIn(user.stdout) }),
+      ).rejects.toThrow();
+      const audit = await reg.db
+        .selectFrom('audit_log')
+        .select('details')
+        .where('action', '=', 'user.reset-credentials')
+        .execute();
+      expect(audit).toEqual([{ details: { secondFactor: true } }]);
+    });
+
     expect((await cli.lupaus(['user', 'roles', 'mervi', 'auditor', '--dir', dir], url)).stdout).toContain(
       'mervi: auditor',
     );

@@ -5,6 +5,7 @@ import {
   createUser,
   listUsers,
   type Register,
+  resetUserCredentials,
   revokeApiToken,
   type UserView,
   unlockUser,
@@ -45,7 +46,7 @@ function state(u: UserView): string {
 }
 
 /**
- * `lupaus user add|list|roles|disable|enable|unlock` (R6.1, R6.2): personal user accounts, each with roles of
+ * `lupaus user add|list|roles|disable|enable|unlock|reset` (R6.1, R6.2): personal user accounts, each with roles of
  * the definition. `add` prints a one-time password once, to be changed at the first sign-in. Needs
  * `users.manage` (the local operator has it; a LUPAUS_TOKEN must be scoped to it).
  */
@@ -140,6 +141,30 @@ export function userCommand(program: Command): void {
       await withRegister(opts, async (reg, actor) => {
         const u = await unlockUser(reg, actor, (await userNamed(reg, actor, username)).id);
         print(`${u.username}: ${state(u)}`);
+      });
+    });
+
+  user
+    .command('reset')
+    .description(
+      "reset a user's credentials (forgotten password, lost authenticator): prints a one-time password, shown once",
+    )
+    .argument('<username>')
+    .option('--second-factor', 'also remove their second factor and recovery codes: they set it up again')
+    .option('--dir <dir>', DIR_HELP)
+    .action(async (username: string, opts: { secondFactor?: boolean; dir?: string }) => {
+      await withRegister(opts, async (reg, actor) => {
+        const { user: u, oneTimePassword } = await resetUserCredentials(
+          reg,
+          actor,
+          (await userNamed(reg, actor, username)).id,
+          { secondFactor: opts.secondFactor === true },
+        );
+        print(
+          `reset ${u.username}: every session ended${opts.secondFactor ? '; the second factor is removed and must be set up again' : ''}`,
+        );
+        print(`one-time password (shown only this once; to be changed at the next sign-in):`);
+        print(`  ${oneTimePassword}`);
       });
     });
 }

@@ -100,6 +100,7 @@ const USE_CASES: Record<string, Permission> = {
   listUsers: 'users.manage',
   updateUser: 'users.manage',
   unlockUser: 'users.manage',
+  resetUserCredentials: 'users.manage',
   // the audit trail
   searchAudit: 'audit.read',
   verifyAudit: 'audit.read',
