@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * One project per package. The database-backed projects (db, api, cli) run on PGlite by default and on a
- * PostgreSQL server when LUPAUS_TEST_DATABASE_URL is set (see packages/db/src/testing.ts); CI runs both.
+ * PostgreSQL server when LUPAUS_TEST_DATABASE_URL is set (see packages/db/src/testing.ts); CI runs both. On the
+ * server, `npm run test:db` runs of the cli project only the tests whose behaviour depends on the database (the
+ * sweep killed midway, serve): the other commands are thin adapters whose engine paths the db project covers.
  */
 export default defineConfig({
   test: {
