@@ -148,15 +148,14 @@ export interface AccessObjection {
   receivedAt: string;
 }
 
-/** A disclosure made (R6.5): the definition's disclosure and recipient, and the actual recipient. */
-export interface AccessDisclosure {
+/** A disclosure made of a person's data (R6.5), as the disclosure log holds it. */
+export interface DisclosureEntry {
   id: string;
+  /** The definition's disclosure id. */
   disclosure: string;
-  disclosureName: Text | null;
-  /** The definition's recipient id and name. */
+  /** The definition's recipient id the disclosure names. */
   recipient: string;
-  recipientLabel: Text | null;
-  /** The actual recipient (CJEU C-154/21). */
+  /** The actual recipient (CJEU C-154/21): the collection agency, the authority ... */
   recipientName: string | null;
   recipientEmail: string | null;
   basis: string;
@@ -164,6 +163,12 @@ export interface AccessDisclosure {
   fields: string[];
   reason: string | null;
   at: string;
+}
+
+/** A disclosure made (R6.5): the log's entry with the names of the definition's disclosure and recipient. */
+export interface AccessDisclosure extends DisclosureEntry {
+  disclosureName: Text | null;
+  recipientLabel: Text | null;
 }
 
 export interface AccessRetention {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCatalogue } from '../catalogue/catalogue';
 import { loadExample } from '../notice/testing';
-import { validateFields } from './validate-fields';
+import { isIsoDate, isIsoDateTime, validateFields } from './validate-fields';
 
 const catalogue = buildCatalogue(loadExample('003-auntie'));
 
@@ -78,5 +78,21 @@ describe('validateFields (003-auntie)', () => {
     expect(created.problems.map((p) => p.at).sort()).toEqual(required.map((f) => `fields.${f.id}`).sort());
     const removed = validateFields(catalogue, 'person', { [required[0]!.id]: null });
     expect(removed.problems[0]?.message).toContain('cannot be removed');
+  });
+});
+
+describe('dates and times of the calendar (R1.5)', () => {
+  it('R1.5 isIsoDate and isIsoDateTime accept real days and refuse days the calendar has not', () => {
+    expect(isIsoDate('2028-02-29')).toBe(true);
+    expect(isIsoDate('2026-02-29')).toBe(false);
+    expect(isIsoDateTime('2028-02-29T12:00:00Z')).toBe(true);
+    expect(isIsoDateTime('2026-03-01T12:00+02:00')).toBe(true);
+    expect(isIsoDateTime('2026-04-30T23:59:59.123456Z')).toBe(true);
+    // Date.parse reads these as 2 March and 1 May; a register must refuse them.
+    expect(isIsoDateTime('2026-02-30T12:00:00Z')).toBe(false);
+    expect(isIsoDateTime('2026-04-31T00:00Z')).toBe(false);
+    expect(isIsoDateTime('2026-13-01T00:00Z')).toBe(false);
+    expect(isIsoDateTime('2026-03-01')).toBe(false);
+    expect(isIsoDateTime('2026-03-01T25:00Z')).toBe(false);
   });
 });

@@ -154,7 +154,7 @@ function validateValue(field: CatalogueField, raw: unknown, at: string): Result 
       return { value: raw };
     }
     case 'datetime': {
-      if (typeof raw !== 'string' || Number.isNaN(Date.parse(raw)) || !/^\d{4}-\d{2}-\d{2}T/.test(raw)) {
+      if (typeof raw !== 'string' || !isIsoDateTime(raw)) {
         return fail(at, `${field.id} must be an ISO 8601 date and time`);
       }
       return { value: new Date(raw).toISOString() };
@@ -250,6 +250,21 @@ export function isIsoDate(s: string): boolean {
     d.getUTCMonth() === Number(m[2]) - 1 &&
     d.getUTCDate() === Number(m[3])
   );
+}
+
+/**
+ * Whether `s` is an ISO 8601 date and time (`YYYY-MM-DDTHH:MM[:SS[.fff]]`, optionally with `Z` or an offset) on a
+ * day the calendar has: `2026-02-30T10:00Z` is refused rather than read as 2 March, as `Date` would.
+ *
+ * @example
+ * ```ts
+ * isIsoDateTime('2028-02-29T12:00:00Z'); // true
+ * isIsoDateTime('2026-02-30T12:00:00Z'); // false
+ * ```
+ */
+export function isIsoDateTime(s: string): boolean {
+  const m = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/.exec(s);
+  return m !== null && isIsoDate(m[1]!) && !Number.isNaN(Date.parse(s));
 }
 
 function isIp(s: string): boolean {

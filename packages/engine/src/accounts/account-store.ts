@@ -3,7 +3,7 @@ import { currentCommitment, LupausError, type Permission, permissionsOf } from '
 import type { Database, Executor } from '@lupaus/db';
 import type { Selectable } from 'kysely';
 import type { Actor, Register } from '../context';
-import { requireId } from '../policy/ids';
+import { isId, requireId } from '../policy/ids';
 import { commitmentContentHash } from './publish-commitment-version';
 
 /**
@@ -90,11 +90,9 @@ export async function countFailure(tx: Executor, reg: Register, user: UserRow): 
   return until;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Whether an actor id can be a user's (a UUID); the local operator (`cli:…`) and `system` are not users. */
 export function isUserId(id: string): boolean {
-  return UUID_RE.test(id);
+  return isId(id);
 }
 
 /** The actor a user's own account events are recorded under. */

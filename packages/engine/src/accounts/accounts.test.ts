@@ -142,6 +142,10 @@ describe('accounts (R6.1)', () => {
     // An unknown username is refused the same way as a wrong password.
     const unknown = await rejection(signIn(reg, { username: 'nobody.here', password: TEST_PASSWORD }));
     expect(unknown.code).toBe('SIGN_IN_FAILED');
+    // A username with a NUL never reaches the database (which refuses NUL): the same refusal.
+    expect(
+      (await rejection(signIn(reg, { username: 'hash\u0000check', password: TEST_PASSWORD }))).code,
+    ).toBe('SIGN_IN_FAILED');
     expect(unknown.message).toBe(
       (await rejection(signIn(reg, { username: 'hash.check', password: 'nope nope nope' }))).message,
     );

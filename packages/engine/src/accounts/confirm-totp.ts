@@ -3,7 +3,8 @@ import type { Executor } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
-import { ACCOUNTS_PURPOSE, isUserId, requireUser, sha256Hex } from './account-store';
+import { ACCOUNTS_PURPOSE, requireUser, sha256Hex } from './account-store';
+import { requireTotpEnroller } from './enrol-totp';
 import { randomReadable } from './passwords';
 import { matchTotp } from './totp';
 
@@ -24,20 +25,7 @@ export async function confirmTotp(
   actor: Actor,
   code: string,
 ): Promise<{ recoveryCodes: string[] }> {
-  if (!isUserId(actor.id)) {
-    throw new LupausError('NOT_FOUND', {}, [
-      {
-        at: 'actor',
-        message:
-          'this actor has no user account (the local operator or an embedding program) to set up a second factor for',
-      },
-    ]);
-  }
-  if (actor.scopes) {
-    throw new LupausError('FORBIDDEN', {}, [
-      { at: 'actor', message: 'only a signed-in user enrols a second factor, not an API token' },
-    ]);
-  }
+  requireTotpEnroller(actor);
   return reg.db.transaction().execute(async (tx) => {
     const user = await requireUser(tx, actor.id, 'actor');
     if (user.totp_enabled_at !== null) {

@@ -25,7 +25,16 @@ export interface TotpEnrolment {
  * const { qrSvg } = await enrolTotp(reg, actor); // show qrSvg; then confirmTotp(reg, actor, code)
  * ```
  */
-export async function enrolTotp(reg: Register, actor: Actor): Promise<TotpEnrolment> {
+/**
+ * Refuses an actor that cannot enrol a second factor: one without a user account (NOT_FOUND) or acting through
+ * an API token (FORBIDDEN). Shared by `enrolTotp` and `confirmTotp`.
+ *
+ * @example
+ * ```ts
+ * requireTotpEnroller(actor); // throws for the local operator or an API token
+ * ```
+ */
+export function requireTotpEnroller(actor: Actor): void {
   if (!isUserId(actor.id)) {
     throw new LupausError('NOT_FOUND', {}, [
       {
@@ -40,6 +49,10 @@ export async function enrolTotp(reg: Register, actor: Actor): Promise<TotpEnrolm
       { at: 'actor', message: 'only a signed-in user enrols a second factor, not an API token' },
     ]);
   }
+}
+
+export async function enrolTotp(reg: Register, actor: Actor): Promise<TotpEnrolment> {
+  requireTotpEnroller(actor);
   const secret = new Secret({ size: 20 }).base32;
   return reg.db.transaction().execute(async (tx) => {
     const user = await requireUser(tx, actor.id, 'actor');

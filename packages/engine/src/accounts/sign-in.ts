@@ -1,4 +1,4 @@
-import { LupausError } from '@lupaus/core';
+import { controlCharacterIn, LupausError } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
@@ -64,7 +64,7 @@ export async function signIn(
   const username = typeof input.username === 'string' ? input.username.trim().toLowerCase() : '';
   const password = typeof input.password === 'string' ? input.password : '';
   const user =
-    username === '' || username.length > 64
+    username === '' || username.length > 64 || controlCharacterIn(username) !== undefined
       ? undefined
       : await reg.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   if (!user || user.disabled_at !== null) {

@@ -386,6 +386,24 @@ describe('searching the audit trail', () => {
     );
     expect(e.code).toBe('VALIDATION_FAILED');
     expect(e.problems.map((p) => p.at)).toEqual(['personId', 'from', 'limit', 'after']);
+    // A day that is not in the calendar (Date would roll 2026-02-30 over to March), and a NUL in a user id.
+    for (const from of [
+      '2026-13-45',
+      '2026-02-30',
+      '2025-02-29T10:00Z',
+      '2026-01-01\u0000',
+      '2026-01-01 junk',
+    ]) {
+      expect((await rejection(searchAudit(reg, AUDITOR, { from }))).problems.map((p) => p.at)).toEqual([
+        'from',
+      ]);
+    }
+    expect(
+      (await searchAudit(reg, AUDITOR, { from: '2024-02-29T10:00:00+02:00' })).entries.length,
+    ).toBeGreaterThanOrEqual(0);
+    expect(
+      (await rejection(searchAudit(reg, AUDITOR, { actor: 'cs\u00001' }))).problems.map((p) => p.at),
+    ).toEqual(['actor']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { LupausError, type ProblemDetail } from '@lupaus/core';
+import { controlCharacterIn, isIsoDate, isIsoDateTime, LupausError, type ProblemDetail } from '@lupaus/core';
 import { searchAuditRows } from '@lupaus/db';
 import type { Actor, Register } from '../context';
 import { authorize } from '../policy/authorize';
@@ -45,7 +45,10 @@ export const MAX_AUDIT_LIMIT = 1000;
 
 function timeOf(value: string | undefined, at: string, problems: ProblemDetail[]): Date | undefined {
   if (value === undefined) return undefined;
-  const d = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(Number.NaN);
+  const d =
+    typeof value === 'string' && (isIsoDate(value) || isIsoDateTime(value))
+      ? new Date(value)
+      : new Date(Number.NaN);
   if (Number.isNaN(d.getTime())) {
     problems.push({ at, message: `"${value.slice(0, 40)}" is not a date or a date and time (ISO 8601)` });
     return undefined;
@@ -78,6 +81,11 @@ export async function searchAudit(reg: Register, actor: Actor, opts: SearchAudit
   }
   if (opts.actor !== undefined && (opts.actor.length === 0 || opts.actor.length > 200)) {
     problems.push({ at: 'actor', message: 'a user id is 1 to 200 characters' });
+  } else if (opts.actor !== undefined && controlCharacterIn(opts.actor) !== undefined) {
+    problems.push({
+      at: 'actor',
+      message: `a user id holds no control character (${controlCharacterIn(opts.actor)})`,
+    });
   }
   const from = timeOf(opts.from, 'from', problems);
   const to = timeOf(opts.to, 'to', problems);

@@ -1,16 +1,14 @@
 import { LupausError, type ProblemDetail } from '@lupaus/core';
-import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { authorize } from '../policy/authorize';
+import { requireId } from '../policy/ids';
 import {
-  BREACHES_PURPOSE,
+  auditBreachPersons,
   type BreachView,
   breachViewIn,
   requireBreachId,
   requireOpenBreach,
 } from './breach-store';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Persons a call may add at once. */
 export const MAX_BREACH_PERSONS_PER_CALL = 10_000;
@@ -52,11 +50,11 @@ export async function addBreachPersons(
     });
   } else {
     personIds.forEach((p, i) => {
-      if (typeof p !== 'string' || !UUID_RE.test(p)) {
-        problems.push({
-          at: `personIds[${i}]`,
-          message: `"${String(p).slice(0, 60)}" is not a valid person id (ids are UUIDs)`,
-        });
+      try {
+        requireId(p, 'person', `personIds[${i}]`);
+      } catch (e) {
+        if (e instanceof LupausError) problems.push(...e.problems);
+        else throw e;
       }
     });
   }
@@ -81,15 +79,14 @@ export async function addBreachPersons(
       .onConflict((oc) => oc.columns(['breach_id', 'person_id']).doNothing())
       .returning('person_id')
       .execute();
-    if (inserted.length > 0) {
-      await auditEach(
-        tx,
-        reg,
-        actor,
-        { action: 'breach_person_add', entityType: 'breach', purpose: BREACHES_PURPOSE },
-        inserted.map((r) => ({ entityId: id, personId: r.person_id })),
-      );
-    }
+    await auditBreachPersons(
+      tx,
+      reg,
+      actor,
+      'breach_person_add',
+      id,
+      inserted.map((r) => r.person_id),
+    );
     return {
       added: inserted.length,
       alreadyListed: ids.length - inserted.length,

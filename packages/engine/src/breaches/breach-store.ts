@@ -1,7 +1,14 @@
-import { breachClock, findControlCharacter, LupausError, type ProblemDetail } from '@lupaus/core';
+import {
+  breachClock,
+  findControlCharacter,
+  isIsoDateTime,
+  LupausError,
+  type ProblemDetail,
+} from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
 import type { Selectable } from 'kysely';
-import type { Register } from '../context';
+import { auditEach } from '../audit/audit';
+import type { Actor, Register } from '../context';
 import { requireId } from '../policy/ids';
 
 /**
@@ -205,7 +212,7 @@ export function checkInstant(
 ): Date | null | undefined {
   if (value === undefined || value === null) return undefined;
   const d = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-  if (typeof value !== 'string' || !INSTANT_RE.test(value) || Number.isNaN(d.getTime())) {
+  if (typeof value !== 'string' || !INSTANT_RE.test(value) || !isIsoDateTime(value)) {
     problems.push({ at, message: 'give the time as ISO 8601 with its zone, e.g. 2026-03-01T12:00:00Z' });
     return null;
   }
@@ -214,4 +221,31 @@ export function checkInstant(
     return null;
   }
   return d;
+}
+
+/**
+ * Audits an action on some of a breach's persons: one row per person, naming the breach (ids only); nothing
+ * when the list is empty.
+ *
+ * @example
+ * ```ts
+ * await auditBreachPersons(tx, reg, actor, 'breach_person_add', breachId, personIds);
+ * ```
+ */
+export async function auditBreachPersons(
+  tx: Executor,
+  reg: Register,
+  actor: Actor,
+  action: string,
+  breachId: string,
+  personIds: readonly string[],
+): Promise<void> {
+  if (personIds.length === 0) return;
+  await auditEach(
+    tx,
+    reg,
+    actor,
+    { action, entityType: 'breach', purpose: BREACHES_PURPOSE },
+    personIds.map((personId) => ({ entityId: breachId, personId })),
+  );
 }

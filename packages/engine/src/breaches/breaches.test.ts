@@ -293,6 +293,12 @@ describe('personal data breaches (GDPR art. 33–34)', () => {
       }),
     );
     expect(future.problems.map((p) => p.at).sort()).toEqual(['discoveredAt', 'risk']);
+    // A day the calendar has not is refused, not rolled over into March.
+    const noSuchDay = await failure(
+      recordBreach(reg, TEST_ADMIN, { ...BREACH, occurredAt: '2026-02-30T10:00:00Z' }),
+    );
+    expect(noSuchDay.problems.map((p) => p.at)).toEqual(['occurredAt']);
+    expect(await counts(reg)).toEqual(before);
 
     const b = await recordBreach(reg, TEST_ADMIN, BREACH);
     const p = await createPerson(reg, TEST_ADMIN, {

@@ -1,10 +1,9 @@
 import { breachNotice, LupausError } from '@lupaus/core';
-import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { enqueueNotificationIn } from '../notifications/enqueue-notification';
 import { authorize } from '../policy/authorize';
 import {
-  BREACHES_PURPOSE,
+  auditBreachPersons,
   type BreachView,
   breachViewIn,
   requireBreachId,
@@ -119,12 +118,13 @@ export async function notifyBreachSubjects(
           queued.map((q) => q.personId),
         )
         .execute();
-      await auditEach(
+      await auditBreachPersons(
         tx,
         reg,
         actor,
-        { action: 'breach_notify_subject', entityType: 'breach', purpose: BREACHES_PURPOSE },
-        queued.map((q) => ({ entityId: id, personId: q.personId })),
+        'breach_notify_subject',
+        id,
+        queued.map((q) => q.personId),
       );
     }
     return {

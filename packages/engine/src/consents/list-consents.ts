@@ -1,9 +1,8 @@
-import { LupausError } from '@lupaus/core';
-import { findPersonRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
+import { requirePersonIn } from '../policy/person-reads';
 import { CONSENTS_PURPOSE, type ConsentState, channels, purposes } from './consent-policy';
 
 export interface ConsentView {
@@ -56,9 +55,7 @@ export async function listConsents(reg: Register, actor: Actor, personId: string
   authorize(reg, actor, 'consents.read');
   const id = requireId(personId, 'person', 'personId');
   return reg.db.transaction().execute(async (tx) => {
-    if (!(await findPersonRow(tx, id))) {
-      throw new LupausError('NOT_FOUND', { personId: id }, [{ at: 'personId', message: `no person ${id}` }]);
-    }
+    await requirePersonIn(tx, id);
     const rows = await tx
       .selectFrom('consents')
       .selectAll()

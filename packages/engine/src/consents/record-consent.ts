@@ -5,6 +5,7 @@ import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { authorize } from '../policy/authorize';
+import { isId } from '../policy/ids';
 import {
   addresseeName,
   CONSENT_STATES,
@@ -39,7 +40,6 @@ export interface ConsentInput {
 }
 
 export const MAX_EVIDENCE_LENGTH = 2000;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface ValidConsent {
@@ -71,7 +71,7 @@ export function consentProblems(
   const at = (k: string) => (opts.prefix ? `${opts.prefix}.${k}` : k);
   const skip = new Set(opts.skip ?? []);
   const problems: ProblemDetail[] = [];
-  if (typeof input.personId !== 'string' || !UUID_RE.test(input.personId)) {
+  if (!isId(input.personId)) {
     problems.push({
       at: at('personId'),
       message: `"${String(input.personId).slice(0, 60)}" is not a valid person id (ids are UUIDs)`,
@@ -122,7 +122,7 @@ export function consentProblems(
       if (bad) problems.push(bad);
     }
   }
-  if (input.evidenceFileId !== undefined && !UUID_RE.test(String(input.evidenceFileId))) {
+  if (input.evidenceFileId !== undefined && !isId(String(input.evidenceFileId))) {
     problems.push({
       at: at('evidenceFileId'),
       message: `"${String(input.evidenceFileId).slice(0, 60)}" is not a valid file id (ids are UUIDs)`,
@@ -135,7 +135,7 @@ export function consentProblems(
         'give the evidence of the choice: evidenceText (what the person said or signed, and where) or evidenceFileId (a stored file)',
     });
   }
-  if (input.requestId !== undefined && !UUID_RE.test(String(input.requestId))) {
+  if (input.requestId !== undefined && !isId(String(input.requestId))) {
     problems.push({
       at: at('requestId'),
       message: `"${String(input.requestId).slice(0, 60)}" is not a valid request id (ids are UUIDs)`,

@@ -1,3 +1,4 @@
+import type { DisclosureEntry } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
@@ -5,22 +6,7 @@ import { requirePersonRow } from '../persons/person-store';
 import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 
-/** A disclosure made of a person's data (R6.5), as the log holds it. */
-export interface DisclosureEntry {
-  id: string;
-  /** The definition's disclosure id. */
-  disclosure: string;
-  /** The definition's recipient id the disclosure names. */
-  recipient: string;
-  /** The actual recipient (CJEU C-154/21): the collection agency, the authority ... */
-  recipientName: string | null;
-  recipientEmail: string | null;
-  basis: string;
-  categories: string[];
-  fields: string[];
-  reason: string | null;
-  at: string;
-}
+export type { DisclosureEntry };
 
 /** The audit purpose of the disclosure log: the controller's duty to account for disclosures. */
 export const DISCLOSURES_PURPOSE = 'data_subject_rights';

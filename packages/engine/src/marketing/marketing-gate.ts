@@ -19,6 +19,7 @@ import type { Actor, Register } from '../context';
 import { ERASURE_MARKS } from '../erasure/erase-person';
 import { authorize } from '../policy/authorize';
 import { readableFields } from '../policy/field-access';
+import { isId } from '../policy/ids';
 
 /**
  * THE marketing gate (R3.2): the one module that builds a marketing selection. Segments (CSV), mailing labels
@@ -94,7 +95,6 @@ export type MarketingUse = 'selection' | 'segment' | 'labels';
 
 export const MAX_FILTER_ITEMS = 100_000;
 export const GATE_PAGE = 5000;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const KIND_FIELD: Record<ContactKind, string> = { email: 'email', phone: 'phone', address: 'address' };
 
@@ -137,9 +137,7 @@ export function checkSelection(reg: Register, actor: Actor, input: MarketingSele
       problems.push({ at: key, message: `${key} is a list of at most ${MAX_FILTER_ITEMS} items` });
       continue;
     }
-    const bad = list.findIndex((x) =>
-      key === 'personIds' ? typeof x !== 'string' || !UUID_RE.test(x) : typeof x !== 'string' || x === '',
-    );
+    const bad = list.findIndex((x) => (key === 'personIds' ? !isId(x) : typeof x !== 'string' || x === ''));
     if (bad >= 0) {
       problems.push({
         at: `${key}[${bad}]`,

@@ -1,11 +1,11 @@
 import { LupausError } from '@lupaus/core';
 import type { NotificationsTable } from '@lupaus/db';
 import type { Selectable } from 'kysely';
-import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { authorize } from '../policy/authorize';
 import { readableFields } from '../policy/field-access';
 import { optionalCursor, requireId } from '../policy/ids';
+import { auditRowsRead } from '../policy/person-reads';
 import { RIGHTS_PURPOSE } from '../restriction/restriction-view';
 
 /** A notice of the outbox as staff see it (the body is not shown: it is emptied once sent). */
@@ -95,15 +95,7 @@ export async function listNotifications(
     if (state === 'sent') q = q.where('sent_at', 'is not', null);
     const rows = await q.execute();
     const page = rows.slice(0, limit);
-    if (page.length > 0) {
-      await auditEach(
-        tx,
-        reg,
-        actor,
-        { action: 'read', entityType: 'notification', purpose: RIGHTS_PURPOSE },
-        page.map((r) => ({ entityId: r.id, personId: r.person_id })),
-      );
-    }
+    await auditRowsRead(tx, reg, actor, { entityType: 'notification', purpose: RIGHTS_PURPOSE }, page);
     // A notice to the data subject is addressed to their email: shown only to roles that may read it (R6.2).
     const showSubjectAddress = readableFields(reg, actor, 'person').some((f) => f.id === 'email');
     return {

@@ -1,9 +1,8 @@
-import { LupausError } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
-import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
+import { auditRowsRead, requirePersonIn } from '../policy/person-reads';
 import { RIGHTS_PURPOSE } from '../restriction/restriction-view';
 import { type ObjectionView, toObjectionView } from './objection-view';
 
@@ -23,10 +22,7 @@ export async function listObjections(
   authorize(reg, actor, 'requests.manage');
   const id = requireId(personId, 'person', 'personId');
   return reg.db.transaction().execute(async (tx) => {
-    const person = await tx.selectFrom('persons').select('id').where('id', '=', id).executeTakeFirst();
-    if (!person) {
-      throw new LupausError('NOT_FOUND', { personId: id }, [{ at: 'personId', message: `no person ${id}` }]);
-    }
+    await requirePersonIn(tx, id);
     const rows = await tx
       .selectFrom('objections')
       .selectAll()
@@ -34,15 +30,7 @@ export async function listObjections(
       .orderBy('received_at', 'desc')
       .orderBy('id', 'desc')
       .execute();
-    if (rows.length > 0) {
-      await auditEach(
-        tx,
-        reg,
-        actor,
-        { action: 'read', entityType: 'objection', purpose: RIGHTS_PURPOSE },
-        rows.map((r) => ({ entityId: r.id, personId: r.person_id })),
-      );
-    }
+    await auditRowsRead(tx, reg, actor, { entityType: 'objection', purpose: RIGHTS_PURPOSE }, rows);
     return { items: rows.map(toObjectionView) };
   });
 }

@@ -265,6 +265,7 @@ const NOT_USE_CASES: Record<string, string> = {
   refuseIfLocked: 'authentication helper',
   countFailure: 'authentication helper',
   isUserId: 'pure',
+  requireTotpEnroller: 'a guard of the TOTP use cases, which authorize themselves',
   selfActor: 'pure',
   currentCommitmentVersion: 'authentication helper',
   hasSignedCurrentCommitment: 'authentication helper',

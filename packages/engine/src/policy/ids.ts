@@ -2,6 +2,11 @@ import { LupausError } from '@lupaus/core';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a value is a UUID, the shape of every id of the register (the yes/no form of `requireId`). */
+export function isId(value: unknown): boolean {
+  return typeof value === 'string' && UUID_RE.test(value);
+}
+
 /**
  * Checks that an id given by a caller is a UUID before it reaches the database, so that a mistyped id gets a
  * clear error naming where it was, not a database failure.
@@ -13,7 +18,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * ```
  */
 export function requireId(value: string, what: string, at: string): string {
-  if (typeof value !== 'string' || !UUID_RE.test(value)) {
+  if (!isId(value)) {
     throw new LupausError('VALIDATION_FAILED', { [at]: value }, [
       { at, message: `"${String(value).slice(0, 60)}" is not a valid ${what} id (ids are UUIDs)` },
     ]);

@@ -17,6 +17,7 @@ import {
 import { uuidv7 } from 'uuidv7';
 import type { Actor, Register } from '../context';
 import { authorize } from '../policy/authorize';
+import { isId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { contactCategories, dateFieldOf, dateOf, planRecordWrite } from './record-store';
 
@@ -60,8 +61,6 @@ interface PreparedEvent {
   source: string;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -77,7 +76,7 @@ function personRef(raw: unknown, at: string): Resolved | ProblemDetail {
   if (typeof value !== 'string') return { at: `${at}.${key}`, message: `${key} must be text` };
   switch (key) {
     case 'id':
-      return UUID_RE.test(value)
+      return isId(value)
         ? { kind: 'id', value: value.toLowerCase() }
         : { at: `${at}.id`, message: `"${value.slice(0, 60)}" is not a valid person id (ids are UUIDs)` };
     case 'customerNumber': {

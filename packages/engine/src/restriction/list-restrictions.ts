@@ -1,9 +1,8 @@
-import { LupausError } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
-import { auditEach } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
+import { auditRowsRead, requirePersonIn } from '../policy/person-reads';
 import { type RestrictionView, RIGHTS_PURPOSE, toRestrictionView } from './restriction-view';
 
 /**
@@ -24,10 +23,7 @@ export async function listRestrictions(
   authorize(reg, actor, 'requests.manage');
   const id = requireId(personId, 'person', 'personId');
   return reg.db.transaction().execute(async (tx) => {
-    const person = await tx.selectFrom('persons').select('id').where('id', '=', id).executeTakeFirst();
-    if (!person) {
-      throw new LupausError('NOT_FOUND', { personId: id }, [{ at: 'personId', message: `no person ${id}` }]);
-    }
+    await requirePersonIn(tx, id);
     let q = tx
       .selectFrom('restrictions')
       .selectAll()
@@ -36,15 +32,7 @@ export async function listRestrictions(
       .orderBy('id', 'desc');
     if (opts.active) q = q.where('lifted_at', 'is', null);
     const rows = await q.execute();
-    if (rows.length > 0) {
-      await auditEach(
-        tx,
-        reg,
-        actor,
-        { action: 'read', entityType: 'restriction', purpose: RIGHTS_PURPOSE },
-        rows.map((r) => ({ entityId: r.id, personId: r.person_id })),
-      );
-    }
+    await auditRowsRead(tx, reg, actor, { entityType: 'restriction', purpose: RIGHTS_PURPOSE }, rows);
     return { items: rows.map(toRestrictionView) };
   });
 }
