@@ -16,7 +16,7 @@ import { type Backend, type Measurement, openBenchRegister } from './persons';
  * The ingestion benchmark (R2.4): web visits for many persons at once through `ingestInteractions`, a batch at a
  * time, against a raw batched INSERT of the same rows into the same table on the same backend. The ratio shows
  * what the register's guarantees cost for a feed: validation of every event against the definition, finding
- * the persons, the last service contact, and an audit row per person.
+ * the persons, the last service contact, and the audit row naming the batch's persons.
  *
  * @example
  * ```ts

@@ -11,6 +11,11 @@ export interface AuditEntry {
   entityType: string;
   entityId: string | null;
   personId: string | null;
+  /**
+   * The persons of a batch (an ingestion, an import): one row names them all, and a search by person finds it
+   * (migration 0006). Leave it out for a row about one person or none.
+   */
+  personIds?: readonly string[] | undefined;
   purpose: string;
   details?: Record<string, unknown>;
 }
@@ -100,17 +105,24 @@ export interface AuditContent {
   entity_type: string;
   entity_id: string | null;
   person_id: string | null;
+  /** Absent or null on rows that name no batch of persons: the serialisation leaves it out, as before it existed. */
+  person_ids?: readonly string[] | null;
   purpose: string;
   details: unknown;
 }
 
 /**
  * The stable serialisation of an audit row that its hash covers: a JSON array of the time (ISO, milliseconds),
- * actor, action, entity type, entity id, person id, purpose and details (keys sorted at every depth). It is also
- * what the insert sends, so the database stores exactly what was hashed.
+ * actor, action, entity type, entity id, person id, purpose and details (keys sorted at every depth), then the
+ * persons of a batch row when it has them (so rows written before migration 0006 serialise as they did).
  */
 export function canonicalAudit(r: AuditContent): string {
-  return `${JSON.stringify([r.at.toISOString(), r.actor, r.action, r.entity_type, r.entity_id, r.person_id, r.purpose]).slice(0, -1)},${canonicalJson(r.details ?? {})}]`;
+  const base = `${JSON.stringify([r.at.toISOString(), r.actor, r.action, r.entity_type, r.entity_id, r.person_id, r.purpose]).slice(0, -1)},${canonicalJson(r.details ?? {})}]`;
+  return r.person_ids == null ? base : withPersons(base, r.person_ids);
+}
+
+function withPersons(base: string, personIds: readonly string[]): string {
+  return `${base.slice(0, -1)},${JSON.stringify(personIds)}]`;
 }
 
 /**
@@ -196,6 +208,7 @@ export async function insertAudit(
     await db.transaction().execute((tx) => insertAudit(tx, chainKey, entries));
     return;
   }
+  // Each row as the insert sends it (without the persons) and the persons as PostgreSQL prints them.
   const rows = entries.map((e) =>
     canonicalAudit({
       at: e.at,
@@ -208,6 +221,9 @@ export async function insertAudit(
       details: e.details ?? {},
     }),
   );
+  const persons = entries.map((e) =>
+    e.personIds && e.personIds.length > 0 ? e.personIds.map((id) => uuidText(id) as string) : null,
+  );
   let head = heads.get(db);
   for (let attempt = 0; attempt < 2; attempt++) {
     head ??= await readHead(db);
@@ -215,17 +231,20 @@ export async function insertAudit(
     let json = '[';
     for (let i = 0; i < rows.length; i++) {
       const canonical = rows[i]!;
-      prev = chainHash(chainKey, prev, canonical);
-      // The row's canonical array with its hash appended: [at, actor, ..., details, hash].
-      json += `${i > 0 ? ',' : ''}${canonical.slice(0, -1)},"${prev}"]`;
+      const ids = persons[i];
+      prev = chainHash(chainKey, prev, ids ? withPersons(canonical, ids) : canonical);
+      // The row's canonical array with its hash appended, then its persons as an array literal:
+      // [at, actor, ..., details, hash] or [at, actor, ..., details, hash, "{id,id,...}"].
+      json += `${i > 0 ? ',' : ''}${canonical.slice(0, -1)},"${prev}"${ids ? `,${JSON.stringify(`{${ids.join(',')}}`)}` : ''}]`;
     }
     json += ']';
     // The guard: the head is still what the hashes chain from (it is, unless this transaction wrote audit rows
     // some other way). `order by n`: ids are drawn in chain order.
     const r = await sql<{ n: number }>`with ins as (
-        insert into audit_log (at, actor, action, entity_type, entity_id, person_id, purpose, details, prev_hash, hash)
+        insert into audit_log (at, actor, action, entity_type, entity_id, person_id, purpose, details, prev_hash, hash,
+          person_ids)
         select (e->>0)::timestamptz, e->>1, e->>2, e->>3, (e->>4)::uuid, (e->>5)::uuid, e->>6, e->7,
-          lag(e->>8, 1, ${head}::text) over (order by n), e->>8
+          lag(e->>8, 1, ${head}::text) over (order by n), e->>8, (e->>9)::uuid[]
         from jsonb_array_elements(${json}::jsonb) with ordinality as t(e, n)
         where coalesce((select hash from audit_log order by id desc limit 1), ${AUDIT_GENESIS}::text) = ${head}::text
         order by n
@@ -239,16 +258,6 @@ export async function insertAudit(
     head = undefined;
   }
   throw new Error('the head of the audit chain kept moving inside this transaction');
-}
-
-export async function listAuditForPerson(db: Executor, personId: string, limit = 100) {
-  return db
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('person_id', '=', personId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
 }
 
 /** A page of the audit trail in id order, after the row `afterId` (or from the start): for verifying the chain. */
@@ -286,7 +295,13 @@ export interface AuditQuery {
 
 export async function searchAuditRows(db: Executor, q: AuditQuery): Promise<AuditRow[]> {
   let s = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(q.limit);
-  if (q.personId !== undefined) s = s.where('person_id', '=', q.personId);
+  const personId = q.personId;
+  if (personId !== undefined) {
+    // The person's own rows and the batch rows that name them (GIN on person_ids).
+    s = s.where((eb) =>
+      eb.or([eb('person_id', '=', personId), sql<boolean>`person_ids @> array[${personId}]::uuid[]`]),
+    );
+  }
   if (q.actor !== undefined) s = s.where('actor', '=', q.actor);
   if (q.from !== undefined) s = s.where('at', '>=', q.from);
   if (q.to !== undefined) s = s.where('at', '<', q.to);

@@ -300,18 +300,27 @@ export interface InteractionBatch {
   auditKey: Buffer;
 }
 
-/** One audit row per person, kind and source of a batch, naming its records (ids only), in the batch's order. */
+/**
+ * One audit row per kind and source of a batch, naming its persons (`person_ids`, in the batch's order) and each
+ * person's records (`records[i]` are the records of the i-th person): ids only (R6.4). A thousand events for a
+ * thousand persons are one row, found by a search for any of them.
+ */
 async function auditBatch(
   db: Executor,
   batch: Omit<InteractionBatch, 'rows'>,
   rows: readonly { id: string; person_id: string; category: string; source: string }[],
 ): Promise<void> {
-  const groups = new Map<string, { personId: string; kind: string; source: string; records: string[] }>();
+  const groups = new Map<string, { kind: string; source: string; persons: Map<string, string[]> }>();
   for (const r of rows) {
-    const key = `${r.person_id}\u0000${r.category}\u0000${r.source}`;
-    const g = groups.get(key);
-    if (g) g.records.push(r.id);
-    else groups.set(key, { personId: r.person_id, kind: r.category, source: r.source, records: [r.id] });
+    const key = `${r.category}\u0000${r.source}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { kind: r.category, source: r.source, persons: new Map() };
+      groups.set(key, g);
+    }
+    const records = g.persons.get(r.person_id);
+    if (records) records.push(r.id);
+    else g.persons.set(r.person_id, [r.id]);
   }
   await insertAudit(
     db,
@@ -322,10 +331,11 @@ async function auditBatch(
       action: 'create',
       entityType: 'interaction',
       entityId: null,
-      personId: g.personId,
+      personId: g.persons.size === 1 ? [...g.persons.keys()][0]! : null,
+      personIds: g.persons.size === 1 ? undefined : [...g.persons.keys()],
       purpose: batch.purpose,
       // Keys in sorted order: the chain's serialisation then needs no sorting.
-      details: { batch: true, kind: g.kind, records: g.records, source: g.source },
+      details: { batch: true, kind: g.kind, records: [...g.persons.values()], source: g.source },
     })),
   );
 }

@@ -15,6 +15,8 @@ export async function audit(
     entityType: string;
     entityId: string | null;
     personId: string | null;
+    /** The persons of a batch, when one row records a write for many (see `AuditEntry.personIds`). */
+    personIds?: readonly string[];
     purpose: string;
     details?: Record<string, unknown>;
   },

@@ -1,5 +1,7 @@
 import { LupausError } from '@lupaus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAudit } from '../audit/search-audit';
+import { verifyAudit } from '../audit/verify-audit';
 import type { Register } from '../context';
 import { createPerson } from '../persons/create-person';
 import { fixedClock, openTestRegister, TEST_ADMIN } from '../testing';
@@ -99,22 +101,44 @@ describe('ingestInteractions (003-auntie)', () => {
       browser: 'Firefox',
     });
     expect(timeline.items[1]).toMatchObject({ source: 'transactions', recordedBy: TEST_ADMIN.id });
-    // One audit row per person and kind (and source), naming the records (R6.4), plus the timeline view.
+    // One audit row per kind and source of the batch, naming its persons and each one's records (R6.4), plus
+    // the timeline view.
     const rows = await reg.db
       .selectFrom('audit_log')
-      .select(['person_id', 'action', 'entity_type', 'details'])
+      .select(['person_id', 'person_ids', 'action', 'entity_type', 'details'])
       .where('entity_type', '=', 'interaction')
+      .orderBy('id')
       .execute();
-    expect(rows).toHaveLength(4);
-    expect(await count(reg, 'audit_log')).toBe(audits + 4 + 1);
-    const first = rows
-      .filter((x) => x.person_id === persons[0])
-      .map((x) => x.details as { kind: string; source: string; records: string[] })
-      .sort((a, b) => a.kind.localeCompare(b.kind));
-    expect(first).toEqual([
-      { batch: true, kind: 'feedback', source: 'subject', records: [r.ids[4]] },
-      { batch: true, kind: 'web_usage', source: 'transactions', records: [r.ids[0], r.ids[3]] },
+    expect(await count(reg, 'audit_log')).toBe(audits + 2 + 1);
+    expect(rows).toEqual([
+      {
+        person_id: null,
+        person_ids: [persons[0], persons[1], persons[2]],
+        action: 'create',
+        entity_type: 'interaction',
+        details: {
+          batch: true,
+          kind: 'web_usage',
+          source: 'transactions',
+          records: [[r.ids[0], r.ids[3]], [r.ids[1]], [r.ids[2]]],
+        },
+      },
+      {
+        person_id: persons[0],
+        person_ids: null,
+        action: 'create',
+        entity_type: 'interaction',
+        details: { batch: true, kind: 'feedback', source: 'subject', records: [[r.ids[4]]] },
+      },
     ]);
+    // A search of the trail by person finds the batch row for each of its persons (and the chain verifies).
+    for (const p of [persons[1]!, persons[2]!]) {
+      const found = await searchAudit(reg, TEST_ADMIN, { personId: p });
+      expect(found.entries.filter((e) => e.entityType === 'interaction').map((e) => e.details.kind)).toEqual([
+        'web_usage',
+      ]);
+    }
+    expect((await verifyAudit(reg, TEST_ADMIN)).ok).toBe(true);
     expect(JSON.stringify(rows)).not.toContain('192.0.2.1');
   });
 
