@@ -26,7 +26,7 @@ export type SearchKind = (typeof SEARCH_KINDS)[number];
 export interface Measurement {
   metric: string;
   backend: Backend;
-  unit: 'persons/s' | 'events/s' | 'rows/s' | 'ms';
+  unit: 'persons/s' | 'events/s' | 'rows/s' | 'req/s' | 'ms' | 's' | 'MiB';
   /** Through the use case. */
   value: number;
   /** Raw SQL doing the same work. */
@@ -259,7 +259,7 @@ async function insertRaw(reg: Register, persons: GeneratedPerson[], batchSize: n
   return (performance.now() - started) / 1000;
 }
 
-interface SearchCase {
+export interface SearchCase {
   kind: SearchKind;
   /** What a user types: a name prefix, an email, a phone number as written, a hetu. */
   input: string;
@@ -348,8 +348,14 @@ async function timed<T extends unknown[]>(f: () => Promise<T>): Promise<{ ms: nu
   return { ms: performance.now() - started, hits: rows.length };
 }
 
-/** (c) Each search through `searchPersons` and as raw SQL, interleaved, on the same database. */
-async function searchBoth(reg: Register, cases: SearchCase[]) {
+/**
+ * (c) Each search through `searchPersons` and as raw SQL, interleaved, on the same database: any register of
+ * 003-auntie holding the persons of `cases` (the persons suite's, or the one the import benchmark filled).
+ */
+export async function searchBoth(
+  reg: Register,
+  cases: SearchCase[],
+): Promise<Record<SearchKind, { useCase: SearchStats; raw: SearchStats }>> {
   // Warm up the code paths and the database's caches; not measured.
   for (const c of cases.slice(0, Math.min(cases.length, 40))) {
     await useCaseSearch(reg, c);
@@ -379,6 +385,39 @@ async function searchBoth(reg: Register, cases: SearchCase[]) {
       },
     ]),
   ) as Record<SearchKind, { useCase: SearchStats; raw: SearchStats }>;
+}
+
+/** Throws unless every exact search (email, phone, hetu) found the person it looked for, both ways. */
+export function assertSearchesFound(
+  search: Record<SearchKind, { useCase: SearchStats; raw: SearchStats }>,
+): void {
+  for (const kind of ['email', 'phone', 'hetu'] as const) {
+    if (search[kind].useCase.hits < 1 || search[kind].raw.hits < 1) {
+      throw new Error(`the ${kind} searches did not find the persons they looked for`);
+    }
+  }
+}
+
+/** p50 and p95 of each kind of search as measurements (`search <kind> p50|p95`, ms). */
+export function searchMeasurements(
+  backend: Backend,
+  search: Record<SearchKind, { useCase: SearchStats; raw: SearchStats }>,
+  prefix = 'search',
+): Measurement[] {
+  return SEARCH_KINDS.flatMap((kind) =>
+    (['p50', 'p95'] as const).map((p) => {
+      const value = search[kind].useCase[p];
+      const raw = search[kind].raw[p];
+      return {
+        metric: `${prefix} ${kind} ${p}`,
+        backend,
+        unit: 'ms' as const,
+        value,
+        raw,
+        ratio: value / raw,
+      };
+    }),
+  );
 }
 
 /** Runs the person benchmarks on one backend, each part on a fresh database. */
@@ -413,11 +452,7 @@ export async function benchPersons(opts: PersonsBenchOptions): Promise<BackendRe
       `${opts.backend}: ${opts.searches} searches of each kind (${SEARCH_KINDS.join(', ')}), use case and raw SQL`,
     );
     const search = await searchBoth(reg, cases);
-    for (const kind of ['email', 'phone', 'hetu'] as const) {
-      if (search[kind].useCase.hits < 1 || search[kind].raw.hits < 1) {
-        throw new Error(`the ${kind} searches did not find the persons they looked for`);
-      }
-    }
+    assertSearchesFound(search);
 
     const useCaseRate = persons.length / useCaseSeconds;
     const rawRate = persons.length / rawSeconds;
@@ -431,20 +466,7 @@ export async function benchPersons(opts: PersonsBenchOptions): Promise<BackendRe
         ratio: useCaseRate / rawRate,
       },
     ];
-    for (const kind of SEARCH_KINDS) {
-      for (const p of ['p50', 'p95'] as const) {
-        const value = search[kind].useCase[p];
-        const raw = search[kind].raw[p];
-        measurements.push({
-          metric: `search ${kind} ${p}`,
-          backend: opts.backend,
-          unit: 'ms',
-          value,
-          raw,
-          ratio: value / raw,
-        });
-      }
-    }
+    measurements.push(...searchMeasurements(opts.backend, search));
     return {
       backend: opts.backend,
       persons: persons.length,

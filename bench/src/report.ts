@@ -12,6 +12,7 @@ import {
   postgresUnreachable,
 } from './persons';
 import { benchRights, type RightsBenchResult } from './rights';
+import { benchScale, SCALE_SUITES, type ScaleBenchResult, type ScaleSuite } from './scale';
 import { benchSweep, type SweepBenchResult } from './sweep';
 
 /**
@@ -29,8 +30,12 @@ export const DEFAULT_DATABASE_URL = `postgres://${encodeURIComponent(
   process.env.PGUSER || process.env.USER || os.userInfo().username,
 )}@127.0.0.1:5432/postgres`;
 
-/** The benchmark suites: person insert and search, interaction ingestion, the retention sweep. */
-export const SUITES = ['persons', 'ingest', 'sweep', 'rights'] as const;
+/**
+ * The benchmark suites: person insert and search, interaction ingestion, the retention sweep, the rights; and at
+ * scale on one register per backend (scale.ts): the CSV import (P1), search (P2), marketing segment (P5), API
+ * (P6) and the memory of `lupaus serve` (P7).
+ */
+export const SUITES = ['persons', 'ingest', 'sweep', 'rights', ...SCALE_SUITES] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface RunOptions {
@@ -47,6 +52,13 @@ export interface RunOptions {
   /** Rights: the person's interactions, and the interleaved runs of the access report. */
   rightsInteractions: number;
   rightsRuns: number;
+  /** At scale: persons imported from the CSV (and then searched, segmented, served), broken rows added to it. */
+  importPersons: number;
+  importBroken: number | null;
+  /** P6: seconds of load on each side and concurrent clients; P7: GET requests through `lupaus serve`. */
+  apiSeconds: number;
+  apiClients: number;
+  memoryRequests: number;
   backends: Backend[];
   databaseUrl: string;
   seed: number;
@@ -57,7 +69,14 @@ export const USAGE = `usage: npm run bench -- [--persons N] [--searches M] [--ba
                         [--database-url URL] [--seed S] [--no-write]
   --persons N       persons to insert (default 2000)
   --searches M      searches of each kind: name prefix, email, phone, hetu (default 500)
-  --suite S         persons, ingest, sweep, rights or all (default all)
+  --suite S         persons, ingest, sweep, rights, import, search, segment, api, memory, scale (the last
+                    five) or all (default all); several as a list: --suite import,search
+  --import-persons N  persons in the CSV the import (P1) reads; search, segment, api and memory then run on
+                    the register it filled (default 1000000)
+  --import-broken K deliberately broken rows added to that CSV (default 0.3 % of N)
+  --api-seconds S   seconds of load on the app and on the bare route (P6, default 15)
+  --api-clients C   concurrent keep-alive clients (P6, default 50)
+  --memory-requests R  GET /persons/:id requests through lupaus serve (P7, default 2000)
   --ingest-persons  persons the ingestion benchmark inserts first (default 10000)
   --events E        web visits it ingests, 1 000 a batch (default 100000)
   --sweep-rows R    interactions the retention sweep benchmark loads (default 1000000)
@@ -92,6 +111,11 @@ export function parseOptions(argv: string[]): RunOptions | 'help' {
       'sweep-persons': { type: 'string' },
       'rights-interactions': { type: 'string' },
       'rights-runs': { type: 'string' },
+      'import-persons': { type: 'string' },
+      'import-broken': { type: 'string' },
+      'api-seconds': { type: 'string' },
+      'api-clients': { type: 'string' },
+      'memory-requests': { type: 'string' },
       backend: { type: 'string' },
       'database-url': { type: 'string' },
       seed: { type: 'string' },
@@ -105,12 +129,17 @@ export function parseOptions(argv: string[]): RunOptions | 'help' {
   if (!['pglite', 'postgres', 'both'].includes(backend)) {
     throw new Error(`--backend must be pglite, postgres or both, not "${backend}"`);
   }
-  const suite = values.suite ?? 'all';
-  if (suite !== 'all' && !(SUITES as readonly string[]).includes(suite)) {
-    throw new Error(`--suite must be ${SUITES.join(', ')} or all, not "${suite}"`);
+  // One suite, `all`, `scale` (import, search, segment, api, memory on one register), or a list: a,b,c.
+  const suites = new Set<Suite>();
+  for (const name of (values.suite ?? 'all').split(',').map((x) => x.trim())) {
+    if (name === 'all') for (const s of SUITES) suites.add(s);
+    else if (name === 'scale') for (const s of SCALE_SUITES) suites.add(s);
+    else if ((SUITES as readonly string[]).includes(name)) suites.add(name as Suite);
+    else
+      throw new Error(`--suite must be ${SUITES.join(', ')}, scale or all (or a list: a,b), not "${name}"`);
   }
   return {
-    suites: suite === 'all' ? [...SUITES] : [suite as Suite],
+    suites: SUITES.filter((s) => suites.has(s)),
     persons: positiveInt('persons', values.persons, 2000),
     searches: positiveInt('searches', values.searches, 500),
     ingestPersons: positiveInt('ingest-persons', values['ingest-persons'], 10_000),
@@ -120,6 +149,16 @@ export function parseOptions(argv: string[]): RunOptions | 'help' {
     sweepPersons: positiveInt('sweep-persons', values['sweep-persons'], 50_000),
     rightsInteractions: positiveInt('rights-interactions', values['rights-interactions'], 10_000),
     rightsRuns: positiveInt('rights-runs', values['rights-runs'], 3),
+    importPersons: positiveInt('import-persons', values['import-persons'], 1_000_000),
+    importBroken:
+      values['import-broken'] === undefined
+        ? null
+        : values['import-broken'] === '0'
+          ? 0
+          : positiveInt('import-broken', values['import-broken'], 0),
+    apiSeconds: positiveInt('api-seconds', values['api-seconds'], 15),
+    apiClients: positiveInt('api-clients', values['api-clients'], 50),
+    memoryRequests: positiveInt('memory-requests', values['memory-requests'], 2000),
     backends: backend === 'both' ? ['pglite', 'postgres'] : [backend as Backend],
     databaseUrl:
       values['database-url'] ??
@@ -145,7 +184,9 @@ export function describeMachine() {
 
 function formatNumber(n: number, unit: Measurement['unit']): string {
   if (!Number.isFinite(n)) return '-';
-  return unit === 'ms' ? n.toFixed(2) : Math.round(n).toLocaleString('en-US');
+  if (unit === 'ms' || unit === 's') return n.toFixed(2);
+  if (unit === 'MiB') return n.toFixed(1);
+  return Math.round(n).toLocaleString('en-US');
 }
 
 /** The results as an aligned text table. */
@@ -180,7 +221,7 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
   const startedAt = new Date();
   const machine = describeMachine();
   log(
-    `Lupaus benchmark (${opts.suites.join(', ')}): ${opts.persons} persons, ${opts.searches} searches of each kind; ingestion of ${opts.events} web visits for ${opts.ingestPersons} persons`,
+    `Lupaus benchmark (${opts.suites.join(', ')}): ${opts.persons} persons, ${opts.searches} searches of each kind; ingestion of ${opts.events} web visits for ${opts.ingestPersons} persons${opts.suites.some((s) => (SCALE_SUITES as readonly string[]).includes(s)) ? `; at scale ${opts.importPersons} persons imported` : ''}`,
   );
   log(
     `${machine.cpu}, ${machine.cores} cores, ${machine.totalMemory}, ${machine.platform}, node ${machine.node}`,
@@ -189,6 +230,10 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
   const ingest: IngestBenchResult[] = [];
   const sweep: SweepBenchResult[] = [];
   const rights: RightsBenchResult[] = [];
+  const scale: ScaleBenchResult[] = [];
+  const scaleSuites = opts.suites.filter((s): s is ScaleSuite =>
+    (SCALE_SUITES as readonly string[]).includes(s),
+  );
   const skipped: { backend: Backend; reason: string }[] = [];
   for (const backend of opts.backends) {
     if (backend === 'postgres') {
@@ -248,18 +293,36 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
         }),
       );
     }
+    if (scaleSuites.length > 0) {
+      scale.push(
+        await benchScale({
+          backend,
+          suites: scaleSuites,
+          persons: opts.importPersons,
+          broken: opts.importBroken ?? undefined,
+          searches: opts.searches,
+          apiSeconds: opts.apiSeconds,
+          apiClients: opts.apiClients,
+          memoryRequests: opts.memoryRequests,
+          databaseUrl: backend === 'postgres' ? opts.databaseUrl : undefined,
+          seed: opts.seed,
+          log,
+        }),
+      );
+    }
   }
   const measurements = [
     ...results.flatMap((r) => r.measurements),
     ...ingest.flatMap((r) => r.measurements),
     ...sweep.flatMap((r) => r.measurements),
     ...rights.flatMap((r) => r.measurements),
+    ...scale.flatMap((r) => r.measurements),
   ];
   log('');
   log(formatTable(measurements));
   log('');
   log(
-    'ratio = use case / raw SQL: for persons/s, events/s and rows/s below 1 means slower, for ms above 1 means slower.',
+    'ratio = use case / raw: for persons/s, events/s, rows/s and req/s below 1 means slower; for ms and s above 1 means slower, for MiB above 1 means more memory.',
   );
   const report = {
     startedAt: startedAt.toISOString(),
@@ -276,6 +339,11 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
       sweepPersons: opts.sweepPersons,
       rightsInteractions: opts.rightsInteractions,
       rightsRuns: opts.rightsRuns,
+      importPersons: opts.importPersons,
+      importBroken: opts.importBroken,
+      apiSeconds: opts.apiSeconds,
+      apiClients: opts.apiClients,
+      memoryRequests: opts.memoryRequests,
       backends: opts.backends,
       seed: opts.seed,
     },
@@ -285,6 +353,7 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
     ingest,
     sweep,
     rights,
+    scale,
   };
   let file: string | null = null;
   if (opts.out) {

@@ -26,8 +26,10 @@ import { accessRoutes } from './routes/access';
 import { auditRoutes } from './routes/audit';
 import { breachRoutes } from './routes/breaches';
 import { consentRoutes } from './routes/consents';
+import { duplicateRoutes } from './routes/duplicates';
 import { erasureRoutes } from './routes/erasure';
 import { fileRoutes } from './routes/files';
+import { importRoutes } from './routes/imports';
 import { interactionRoutes } from './routes/interactions';
 import { marketingRoutes } from './routes/marketing';
 import { organisationRoutes } from './routes/organisations';
@@ -38,6 +40,8 @@ import { relationshipRoutes } from './routes/relationship';
 import { requestRoutes } from './routes/requests';
 import { retentionRoutes } from './routes/retention';
 import { rightsRoutes } from './routes/rights';
+import { updateRoutes } from './routes/updates';
+import { installWebApp } from './web';
 
 /**
  * The HTTP API (R7.3): a Fastify app over one open register. Every route declares the permission it needs
@@ -65,6 +69,8 @@ export interface BuildAppOptions {
    * rate limits count per client rather than per proxy. Off by default.
    */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** The built web application to serve at `/` (`packages/web/dist`, issue 7); none when left out. */
+  webDir?: string;
 }
 
 /**
@@ -127,6 +133,8 @@ export interface AppSetup {
   register(): Register;
   authenticate: Authenticator;
   limits?: { maxFileBytes?: number };
+  /** The built web application to serve at `/`, if any. */
+  webDir?: string;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -136,6 +144,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       register: () => opts.register,
       authenticate: trusted ? async () => trusted : authenticateRequest(() => opts.register),
       ...(opts.maxFileBytes !== undefined ? { limits: { maxFileBytes: opts.maxFileBytes } } : {}),
+      ...(opts.webDir !== undefined ? { webDir: opts.webDir } : {}),
     },
     opts.logger ?? false,
     opts.trustProxy ?? false,
@@ -267,6 +276,7 @@ export async function assembleApp(
       await authRoutes(api, ctx);
       await registerRoutes(api, ctx);
       await personRoutes(api, ctx);
+      await duplicateRoutes(api, ctx);
       await organisationRoutes(api, ctx);
       await recordRoutes(api, ctx);
       await interactionRoutes(api, ctx);
@@ -281,11 +291,14 @@ export async function assembleApp(
       await erasureRoutes(api, ctx);
       await auditRoutes(api, ctx);
       await breachRoutes(api, ctx);
+      await updateRoutes(api, ctx);
+      await importRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => openApiDocument(app));
+  if (setup.webDir !== undefined) installWebApp(app, setup.webDir);
 
   await app.ready();
   return app;

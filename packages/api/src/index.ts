@@ -12,3 +12,4 @@ export { type ErrorBody, errorBody } from './errors';
 export { type HardeningOptions, installHardening } from './hardening';
 export { type LoggerConfig, loggerOptions, scrub } from './logging';
 export { openApiDocument, openApiText } from './openapi';
+export { installWebApp, isWebAppBuilt } from './web';

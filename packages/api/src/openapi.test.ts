@@ -133,6 +133,16 @@ describe('the OpenAPI description (R7.3)', () => {
         'POST /api/v1/breaches/{id}/subject-decision',
         'POST /api/v1/breaches/{id}/notify-subjects',
         'POST /api/v1/breaches/{id}/close',
+        'GET /api/v1/duplicates',
+        'GET /api/v1/imports',
+        'GET /api/v1/imports/{id}',
+        'GET /api/v1/users/names',
+        'POST /api/v1/duplicates/not-duplicate',
+        'POST /api/v1/imports/consents',
+        'POST /api/v1/imports/organisations',
+        'POST /api/v1/imports/persons',
+        'POST /api/v1/persons/{id}/merge',
+        'POST /api/v1/update-batches',
       ].sort(),
     );
   });

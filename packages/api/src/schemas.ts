@@ -34,6 +34,7 @@ export const errorResponses = {
   403: ErrorOut,
   404: ErrorOut,
   409: ErrorOut,
+  410: ErrorOut,
   422: ErrorOut,
   500: ErrorOut,
 } as const;
@@ -70,6 +71,19 @@ export const RegisterOut = z.object({
     version: z.number().int().nullable().describe('The current published version of the notice.'),
     publishedAt: z.string().nullable(),
   }),
+  marketing: z
+    .object({
+      channels: z.array(z.object({ id: z.string(), name: TextOut, electronic: z.boolean() })),
+      purposes: z.array(
+        z.object({
+          id: z.string(),
+          name: TextOut,
+          model: z.enum(['opt_in', 'opt_out']),
+          profiling: z.boolean(),
+        }),
+      ),
+    })
+    .describe('The consent channels and marketing purposes of the definition, with their names (R3.1).'),
 });
 
 export const CatalogueFieldOut = z.object({

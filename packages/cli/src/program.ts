@@ -5,9 +5,11 @@ import { breachCommand } from './commands/breach';
 import { checkCommand } from './commands/check';
 import { consentCommand, suppressCommand } from './commands/consent';
 import { noticeCommand, ropaCommand } from './commands/document';
+import { duplicatesCommand } from './commands/duplicates';
 import { eraseCommands } from './commands/erase';
 import { exportCommand } from './commands/export';
 import { holdCommand } from './commands/hold';
+import { importCommand } from './commands/import';
 import { initCommand } from './commands/init';
 import { personCommand } from './commands/person';
 import { requestCommand } from './commands/request';
@@ -15,6 +17,7 @@ import { retentionCommand } from './commands/retention';
 import { rightsCommands } from './commands/rights';
 import { schemaCommand } from './commands/schema';
 import { serveCommand } from './commands/serve';
+import { updateServiceCommand } from './commands/update-service';
 import { tokenCommand, userCommand } from './commands/user';
 import { reportError } from './context';
 
@@ -36,6 +39,7 @@ export function buildProgram(): Command {
   ropaCommand(program);
   schemaCommand(program);
   personCommand(program);
+  duplicatesCommand(program);
   retentionCommand(program);
   holdCommand(program);
   requestCommand(program);
@@ -49,6 +53,8 @@ export function buildProgram(): Command {
   userCommand(program);
   tokenCommand(program);
   breachCommand(program);
+  updateServiceCommand(program);
+  importCommand(program);
   return program;
 }
 

@@ -197,6 +197,26 @@ export interface RetentionRunsTable {
   error: string | null;
 }
 
+/** One import of a CSV file (R2.8, migration 0007): counts and the first problems, no cell values. */
+export interface ImportRunsTable {
+  id: string;
+  kind: 'persons' | 'consents' | 'organisations' | 'update-batch';
+  source: string;
+  file_name: string | null;
+  actor: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  dry_run: boolean;
+  status: 'running' | 'completed' | 'failed';
+  rows: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  rejected: Generated<number>;
+  problems: Json<{ line: number; column: string | null; reason: string }[]>;
+  error: string | null;
+}
+
 /** When, from which source and by whom each stored fact was saved (R2.6). */
 export interface ProvenanceTable {
   entity_type:
@@ -490,6 +510,26 @@ export interface BreachPersonsTable {
   notified_at: Timestamp | null;
 }
 
+/** A merge of one person into another (R2.7, migration 0008): ids, counts and field names only. */
+export interface PersonMergesTable {
+  id: string;
+  kept_id: string;
+  merged_id: string;
+  at: Timestamp;
+  by: string;
+  moved: Json<Record<string, number>>;
+  fields_taken: ColumnType<string[], string[] | string | undefined, string[] | string>;
+  fields_dropped: ColumnType<string[], string[] | string | undefined, string[] | string>;
+}
+
+/** A pair of persons judged not to be the same person (R2.7); `person_a` < `person_b`. */
+export interface PersonNotDuplicatesTable {
+  person_a: string;
+  person_b: string;
+  at: Timestamp;
+  by: string;
+}
+
 export interface Database {
   notice_versions: NoticeVersionsTable;
   persons: PersonsTable;
@@ -525,6 +565,9 @@ export interface Database {
   commitment_signatures: CommitmentSignaturesTable;
   breaches: BreachesTable;
   breach_persons: BreachPersonsTable;
+  person_merges: PersonMergesTable;
+  import_runs: ImportRunsTable;
+  person_not_duplicates: PersonNotDuplicatesTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

@@ -15,7 +15,7 @@ export const SESSION_COOKIE = 'lupaus_session';
 declare module 'fastify' {
   interface FastifyRequest {
     /** The cookie session a request was authenticated by (absent for an API token). */
-    lupausSession?: { id: string; expiresAt: string };
+    lupausSession?: { id: string; expiresAt: string; csrfToken: string };
   }
 }
 
@@ -118,7 +118,11 @@ export function authenticateRequest(register: () => Register): Authenticator {
         },
       ]);
     }
-    request.lupausSession = { id: session.sessionId, expiresAt: session.expiresAt };
+    request.lupausSession = {
+      id: session.sessionId,
+      expiresAt: session.expiresAt,
+      csrfToken: session.csrfToken,
+    };
     return session.actor;
   };
 }

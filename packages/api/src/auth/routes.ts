@@ -9,6 +9,7 @@ import {
   getCommitment,
   getOwnAccount,
   listApiTokens,
+  listUserNames,
   listUsers,
   type NewSession,
   resetUserCredentials,
@@ -72,6 +73,12 @@ const MeOut = z.object({
   scopes: z.array(Permission).nullable(),
   secondFactorRequired: z.boolean(),
   commitment: CommitmentOut,
+  csrfToken: z
+    .string()
+    .nullable()
+    .describe(
+      "The session's CSRF token (for the x-csrf-token header), so that a reloaded page can go on; null for an API token.",
+    ),
 });
 
 const TokenOut = z.object({
@@ -230,7 +237,10 @@ export async function authRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
         response: { 200: MeOut, ...errors },
       },
     },
-    async (request) => getOwnAccount(ctx.register(), ctx.actor(request)),
+    async (request) => ({
+      ...(await getOwnAccount(ctx.register(), ctx.actor(request))),
+      csrfToken: request.lupausSession?.csrfToken ?? null,
+    }),
   );
 
   api.post(
@@ -316,6 +326,24 @@ export async function authRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
       },
     },
     async (request) => listUsers(ctx.register(), ctx.actor(request)),
+  );
+
+  api.get(
+    '/users/names',
+    {
+      config: { permission: 'persons.read' },
+      schema: {
+        tags: TAGS,
+        summary: 'The display names of the users, to name who saved a fact (R2.6)',
+        description:
+          'Provenance, the timeline and the audit trail name users by id; this gives each id its display name. No usernames, roles or account states.',
+        response: {
+          200: z.object({ items: z.array(z.object({ id: Uuid, displayName: z.string() })) }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => listUserNames(ctx.register(), ctx.actor(request)),
   );
 
   api.post(

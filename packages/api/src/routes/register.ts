@@ -54,6 +54,19 @@ export async function registerRoutes(api: ZodApp, ctx: ApiContext): Promise<void
           version: current?.version ?? null,
           publishedAt: current?.publishedAt ?? null,
         },
+        marketing: {
+          channels: (def.marketing?.channels ?? []).map((c) => ({
+            id: c.id,
+            name: c.name,
+            electronic: c.electronic,
+          })),
+          purposes: (def.marketing?.purposes ?? []).map((p) => ({
+            id: p.id,
+            name: p.name,
+            model: p.model,
+            profiling: p.profiling,
+          })),
+        },
       };
     },
   );

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import {
-  channels,
   importSuppressions,
   listConsents,
   objectToDirectMarketing,
-  parseSuppressionText,
   recordConsent,
   withdrawConsents,
 } from '@lupaus/engine';
@@ -178,7 +176,7 @@ export function suppressCommand(program: Command): void {
   suppress
     .command('import <file>')
     .description(
-      'import a suppression list (one email or phone a line; addresses as street;postal code;city[;country[;name]])',
+      'import a suppression list, streamed (one email or phone a line; addresses as street;postal code;city[;country[;name]], or a CSV whose header names sukunimi;etunimet;katuosoite;postinumero;postitoimipaikka)',
     )
     .requiredOption('--channel <id>', 'the channel the list is for')
     .requiredOption('--list <name>', 'the list’s name, such as "ASML puhelin 2026-03"')
@@ -198,18 +196,17 @@ export function suppressCommand(program: Command): void {
           dir?: string;
         },
       ) => {
-        let text: string;
         try {
-          text = readFileSync(file, 'utf8');
+          statSync(file);
         } catch {
           throw new ExitError(1, `error: cannot read ${file}`);
         }
         await withRegister(opts, async (reg, actor) => {
-          const kind = channels(reg).find((c) => c.id === opts.channel)?.kind ?? 'email';
+          // Streamed: a list of hundreds of thousands of entries is never held whole.
           const res = await importSuppressions(reg, actor, {
             channel: opts.channel,
             listName: opts.list,
-            entries: parseSuppressionText(text, kind),
+            file: createReadStream(file),
             ...(opts.validUntil !== undefined ? { validUntil: opts.validUntil } : {}),
             ...(opts.purpose !== undefined ? { purpose: opts.purpose } : {}),
             ...(opts.replace ? { replace: true } : {}),

@@ -1,5 +1,6 @@
-import { buildApp, loggerOptions } from '@lupaus/api';
+import { buildApp, isWebAppBuilt, loggerOptions } from '@lupaus/api';
 import { loadDemoPersons, openRegister, registerMailer, sendPendingNotifications } from '@lupaus/engine';
+import { ensureWebBuilt, WEB_DIST } from '@lupaus/web/server';
 import { type Command, InvalidArgumentError } from 'commander';
 import { databaseUrl, dataDirOf, ExitError, isInitialised, localOperator, print } from '../context';
 import { DEFAULT_EXAMPLE, init } from './init';
@@ -81,6 +82,7 @@ export function serveCommand(program: Command): void {
     .option('--retention-every <duration>', RETENTION_HELP, parseEvery)
     .action(async (opts: ServeOpts) => {
       const dataDir = dataDirOf(opts);
+      await buildWebApp();
       if (!isInitialised(dataDir)) {
         await init(dataDir, { example: DEFAULT_EXAMPLE });
         print(`created a demo register (${DEFAULT_EXAMPLE}) in ${dataDir}`);
@@ -95,6 +97,7 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
   const every = opts.retentionEvery === undefined ? defaultRetentionEvery() : opts.retentionEvery;
   const sendEvery = notificationsEvery();
   const url = databaseUrl();
+  const webBuilt = isWebAppBuilt(WEB_DIST);
   const register = await openRegister({ dataDir: dataDirOf(opts), ...(url ? { databaseUrl: url } : {}) });
   const operator = localOperator(register);
   try {
@@ -106,9 +109,15 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
       register,
       logger: loggerOptions({ level: process.env.LUPAUS_LOG_LEVEL }),
       trustProxy: trustProxyOf(process.env.LUPAUS_TRUST_PROXY),
+      ...(webBuilt ? { webDir: WEB_DIST } : {}),
     });
     const address = await app.listen({ port: opts.port, host: opts.host });
     print(`Lupaus is serving ${register.definition.controller.name}: ${address}`);
+    print(
+      webBuilt
+        ? `  open ${address}/ in a browser to use the register (the web application)`
+        : '  the web application is not built: run `npm run build -w @lupaus/web` (or `lupaus start`) to serve it',
+    );
     print(`  API ${address}/api/v1/register, OpenAPI ${address}/openapi.json`);
     // The retention sweep (R5.2) runs on a schedule; a failed run is logged, never fatal.
     const sweep =
@@ -146,6 +155,20 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
   } catch (e) {
     await register.close();
     throw e;
+  }
+}
+
+/**
+ * `lupaus start` builds the web application (packages/web) when its build is missing or older than its sources,
+ * so that `npm install && npm start` opens it. A failed build is reported and the API is served all the same.
+ */
+async function buildWebApp(): Promise<void> {
+  try {
+    await ensureWebBuilt((line) => process.stderr.write(`${line}\n`));
+  } catch (e) {
+    process.stderr.write(
+      `the web application could not be built (${e instanceof Error ? e.message : String(e)}); serving the API only\n`,
+    );
   }
 }
 

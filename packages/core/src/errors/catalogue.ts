@@ -24,6 +24,11 @@ export const ERRORS = {
     message: 'The register definition does not declare this purpose: use one of its purposes.',
   },
   NOT_FOUND: { status: 404, message: 'Nothing was found with that id.' },
+  PERSON_MERGED: {
+    status: 410,
+    message:
+      'This person was merged into another person: use the kept person’s id (details.mergedInto) instead.',
+  },
   CONFLICT: { status: 409, message: 'This would duplicate something the register already holds.' },
   FORBIDDEN: { status: 403, message: 'Your role does not allow this.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in first.' },

@@ -5,6 +5,8 @@ import * as m0003 from './0003-hot-last-contact';
 import * as m0004 from './0004-consents-and-rights';
 import * as m0005 from './0005-accounts-audit-breaches';
 import * as m0006 from './0006-audit-many-persons';
+import * as m0007 from './0007-imports';
+import * as m0008 from './0008-merges';
 
 /**
  * Every migration, listed statically so that bundling and tests see the same set. Migrations are frozen once
@@ -17,6 +19,8 @@ export const migrations: Record<string, Migration> = {
   '0004-consents-and-rights': m0004,
   '0005-accounts-audit-breaches': m0005,
   '0006-audit-many-persons': m0006,
+  '0007-imports': m0007,
+  '0008-merges': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

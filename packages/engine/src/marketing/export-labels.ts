@@ -20,6 +20,8 @@ export interface LabelsExport {
   purpose: string;
   channel: string;
   count: number;
+  /** Persons left out because a contact point is on a suppression list, by list (R3.2; see `MarketingSelection`). */
+  suppressedBy: Record<string, number>;
   format: 'pdf' | 'html';
   mediaType: 'application/pdf' | 'text/html; charset=utf-8';
   /** The PDF bytes, or the HTML as UTF-8 bytes. */
@@ -210,6 +212,7 @@ export async function exportLabels(reg: Register, actor: Actor, input: LabelsInp
     purpose: input.purpose,
     channel,
     count: r.count,
+    suppressedBy: r.suppressedBy,
     format,
     mediaType: format === 'pdf' ? 'application/pdf' : 'text/html; charset=utf-8',
     body,

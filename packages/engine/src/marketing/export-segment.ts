@@ -12,6 +12,8 @@ export interface SegmentExport {
   purpose: string;
   channel: string;
   count: number;
+  /** Persons left out because a contact point is on a suppression list, by list (R3.2; see `MarketingSelection`). */
+  suppressedBy: Record<string, number>;
   /** The CSV text (RFC 4180, CRLF line ends, a header row). */
   csv: string;
 }
@@ -88,6 +90,7 @@ export async function exportSegment(
       purpose: input.purpose,
       channel: input.channel,
       count: r.count,
+      suppressedBy: r.suppressedBy,
       csv: `${[header, ...lines].join('\r\n')}\r\n`,
     };
   });

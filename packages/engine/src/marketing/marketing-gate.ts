@@ -88,6 +88,12 @@ export interface MarketingSelection {
   kind: ContactKind;
   at: string;
   contacts: MarketingContact[];
+  /**
+   * Persons who passed every other rule but were left out because a contact point of theirs is on a suppression
+   * list, counted by the list: an imported list by its name (such as "ASML Puhelintarjonnan rajoituspalvelu"), a
+   * person's own objection or prohibition as `objection` / `prohibition` (R3.2). Counts only, no persons.
+   */
+  suppressedBy: Record<string, number>;
 }
 
 /** What the selection is for, recorded in its audit rows. */
@@ -258,16 +264,26 @@ async function hasSuppressions(tx: Executor, c: Checked, now: Date): Promise<boo
   return row.rows[0]?.found === true;
 }
 
-/** Step 6: the hex hashes among `hashes` that are on the suppression list for this channel and purpose. */
-async function suppressedAmong(tx: Executor, c: Checked, now: Date, hashes: string[]): Promise<Set<string>> {
-  if (hashes.length === 0) return new Set();
-  const rows = await sql<{ h: string }>`
-    select distinct encode(s.value_hash, 'hex') as h from suppressions s
+/**
+ * Step 6: the hex hashes among `hashes` that are on the suppression list for this channel and purpose, each with
+ * the lists that hold it (an imported list by its name, else `objection` or `prohibition`).
+ */
+async function suppressedAmong(
+  tx: Executor,
+  c: Checked,
+  now: Date,
+  hashes: string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (hashes.length === 0) return out;
+  const rows = await sql<{ h: string; list: string }>`
+    select distinct encode(s.value_hash, 'hex') as h, coalesce(s.list_name, s.reason) as list from suppressions s
     where s.kind = ${c.channel.kind} and s.channel = ${c.channel.id}
       and (s.purpose is null or s.purpose = ${c.purpose.id})
       and (s.valid_until is null or s.valid_until > ${now})
       and s.value_hash in (select decode(x, 'hex') from unnest(${hashes}::text[]) as x)`.execute(tx);
-  return new Set(rows.rows.map((r) => r.h));
+  for (const r of rows.rows) out.set(r.h, [...(out.get(r.h) ?? []), r.list]);
+  return out;
 }
 
 /**
@@ -289,13 +305,21 @@ export async function forEachMarketingPageIn(
   use: MarketingUse,
   onPage: (contacts: MarketingContact[]) => void | Promise<void>,
   opts: { pageSize?: number } = {},
-): Promise<{ selectionId: string; count: number; kind: ContactKind; at: Date }> {
+): Promise<{
+  selectionId: string;
+  count: number;
+  kind: ContactKind;
+  at: Date;
+  /** Persons left out because a contact point is on a suppression list, by list (see `MarketingSelection`). */
+  suppressedBy: Record<string, number>;
+}> {
   const c = checkSelection(reg, actor, input);
   const now = reg.clock.now();
   const selectionId = uuidv7();
   const pageSize = opts.pageSize ?? GATE_PAGE;
   let after: string | null = null;
   let count = 0;
+  const suppressedBy: Record<string, number> = {};
   // Most selections meet no suppression entry of their kind and channel: then nothing needs hashing.
   const anySuppression = await hasSuppressions(tx, c, now);
   for (;;) {
@@ -324,6 +348,12 @@ export async function forEachMarketingPageIn(
       now,
       perPerson.flatMap((x) => x.hashes),
     );
+    // Who a list keeps out, counted by the list (the reason the selection names).
+    for (const x of perPerson) {
+      if (x.points.length === 0) continue;
+      const lists = new Set(x.hashes.flatMap((h) => suppressed.get(h) ?? []));
+      for (const list of lists) suppressedBy[list] = (suppressedBy[list] ?? 0) + 1;
+    }
     const admitted: MarketingContact[] = perPerson
       .filter((x) => x.points.length > 0 && !x.hashes.some((h) => suppressed.has(h)))
       .map(({ r, points }) => {
@@ -357,7 +387,7 @@ export async function forEachMarketingPageIn(
     }
     if (rows.length < pageSize) break;
   }
-  return { selectionId, count, kind: c.channel.kind, at: now };
+  return { selectionId, count, kind: c.channel.kind, at: now, suppressedBy };
 }
 
 /**
@@ -390,6 +420,7 @@ export async function selectForMarketing(
       kind: r.kind,
       at: r.at.toISOString(),
       contacts,
+      suppressedBy: r.suppressedBy,
     };
   });
 }

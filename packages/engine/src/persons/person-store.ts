@@ -10,6 +10,7 @@ import {
 import {
   type AddressRow,
   type Executor,
+  findMergedInto,
   findPersonRow,
   listContactRolesOfPerson,
   listProvenance,
@@ -159,7 +160,19 @@ export async function writeLists(
 
 export async function requirePersonRow(tx: Executor, id: string, at = 'id'): Promise<PersonRow> {
   const row = await findPersonRow(tx, requireId(id, 'person', at));
-  if (!row) throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no person ${id}` }]);
+  if (!row) {
+    // A merged person's id says where the person went (R2.7).
+    const merged = await findMergedInto(tx, id);
+    if (merged) {
+      throw new LupausError('PERSON_MERGED', { id, mergedInto: merged.keptId }, [
+        {
+          at: 'id',
+          message: `person ${id} was merged into person ${merged.keptId} on ${merged.at.toISOString()}`,
+        },
+      ]);
+    }
+    throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no person ${id}` }]);
+  }
   return row;
 }
 

@@ -16,6 +16,7 @@ const USE_CASES: Record<string, Permission> = {
   getPerson: 'persons.read',
   getPersonProvenance: 'persons.read',
   listPersons: 'persons.read',
+  listDuplicates: 'persons.read',
   searchPersons: 'persons.read',
   getRecord: 'persons.read',
   listTimeline: 'persons.read',
@@ -23,9 +24,13 @@ const USE_CASES: Record<string, Permission> = {
   getRelationship: 'persons.read',
   getOrganisation: 'persons.read',
   listOrganisations: 'persons.read',
+  listImportRuns: 'persons.read',
+  getImportRun: 'persons.read',
   // ... and write
   createPerson: 'persons.write',
   updatePerson: 'persons.write',
+  mergePersons: 'persons.write',
+  markNotDuplicate: 'persons.write',
   loadDemoPersons: 'persons.write',
   createRecord: 'persons.write',
   updateRecord: 'persons.write',
@@ -37,6 +42,9 @@ const USE_CASES: Record<string, Permission> = {
   createOrganisation: 'persons.write',
   updateOrganisation: 'persons.write',
   addContactRole: 'persons.write',
+  importPersons: 'persons.write',
+  importOrganisations: 'persons.write',
+  applyUpdateBatch: 'persons.write',
   endContactRole: 'persons.write',
   revealHetu: 'persons.reveal',
   // consents
@@ -45,6 +53,7 @@ const USE_CASES: Record<string, Permission> = {
   withdrawConsents: 'consents.write',
   objectToDirectMarketing: 'consents.write',
   importSuppressions: 'consents.write',
+  importConsents: 'consents.write',
   // the marketing gate
   selectForMarketing: 'marketing.select',
   exportSegment: 'marketing.select',
@@ -98,6 +107,7 @@ const USE_CASES: Record<string, Permission> = {
   // user accounts
   createUser: 'users.manage',
   listUsers: 'users.manage',
+  listUserNames: 'persons.read',
   updateUser: 'users.manage',
   unlockUser: 'users.manage',
   resetUserCredentials: 'users.manage',
@@ -112,6 +122,7 @@ const USE_CASES: Record<string, Permission> = {
  * or system work no user starts (opening a register, sending the outbox, draining file deletions).
  */
 const NOT_USE_CASES: Record<string, string> = {
+  suppressionFileEntries: 'a parser: the entries of a suppression list file, no database',
   // the permission check itself
   authorize: 'the check',
   mayDo: 'the check, boolean form',
@@ -189,6 +200,10 @@ const NOT_USE_CASES: Record<string, string> = {
   addresseeName: 'pure',
   contactHash: 'pure',
   parseSuppressionText: 'parser',
+  readCsv: 'parser',
+  splitPoint: 'pure',
+  planTargets: 'parser',
+  timeCell: 'parser',
   consentProblems: 'validator',
   validateConsent: 'validator',
   checkDisclosure: 'validator',

@@ -1,0 +1,139 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, type Me, onSignedOut, setCsrfToken } from './api';
+import { type Session, SessionContext, useRegisterData } from './context';
+import { Frame } from './Frame';
+import { CommitmentPage, EnrolPage, PasswordChangePage, SignInPage } from './pages/Auth';
+import { PersonPage } from './pages/Person';
+import { PersonNewPage } from './pages/PersonNew';
+import { PersonsPage } from './pages/Persons';
+import { navigate, usePath } from './router';
+
+type Stage =
+  | { kind: 'loading' }
+  | { kind: 'signed-out' }
+  | { kind: 'password'; me: Me }
+  | { kind: 'enrol'; me: Me }
+  | { kind: 'commitment'; me: Me }
+  | { kind: 'ready'; me: Me };
+
+/** Where the user stands: signed out, owing a step of signing in (R6.1, R6.3), or in the app. */
+function stageOf(me: Me): Stage {
+  if (me.user?.mustChangePassword) return { kind: 'password', me };
+  if (me.secondFactorRequired && me.user && !me.user.secondFactor) return { kind: 'enrol', me };
+  if (!me.commitment.signed) return { kind: 'commitment', me };
+  return { kind: 'ready', me };
+}
+
+export function App() {
+  const [stage, setStage] = useState<Stage>({ kind: 'loading' });
+
+  const refresh = useCallback(async () => {
+    try {
+      const me = await api<Me>('GET', '/auth/me');
+      setCsrfToken(me.csrfToken);
+      setStage(stageOf(me));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        setCsrfToken(null);
+        setStage({ kind: 'signed-out' });
+      } else {
+        setStage({ kind: 'signed-out' });
+      }
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    return onSignedOut(() => {
+      setCsrfToken(null);
+      setStage({ kind: 'signed-out' });
+    });
+  }, [refresh]);
+
+  switch (stage.kind) {
+    case 'loading':
+      return <Loading />;
+    case 'signed-out':
+      return <SignInPage onSignedIn={refresh} />;
+    case 'password':
+      return <PasswordChangePage onDone={refresh} />;
+    case 'enrol':
+      return <EnrolPage onDone={refresh} />;
+    case 'commitment':
+      return <CommitmentPage onDone={refresh} />;
+    case 'ready':
+      return (
+        <SignedIn
+          me={stage.me}
+          refresh={refresh}
+          onSignOut={() => {
+            setCsrfToken(null);
+            setStage({ kind: 'signed-out' });
+          }}
+        />
+      );
+  }
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <div className="loading-screen" role="status">
+      <span className="spinner" aria-hidden="true" />
+      <span>{t('common.loading')}</span>
+    </div>
+  );
+}
+
+function SignedIn({
+  me,
+  refresh,
+  onSignOut,
+}: {
+  me: Me;
+  refresh: () => Promise<void>;
+  onSignOut: () => void;
+}) {
+  const data = useRegisterData(me);
+  const session: Session | null = useMemo(
+    () =>
+      data
+        ? {
+            me,
+            ...data,
+            can: (p: string) => me.permissions.includes(p),
+            refresh,
+            signOut: async () => {
+              await api('POST', '/auth/sign-out').catch(() => undefined);
+              navigate('/', { replace: true });
+              onSignOut();
+            },
+          }
+        : null,
+    [me, data, refresh, onSignOut],
+  );
+  if (!session) return <Loading />;
+  return (
+    <SessionContext.Provider value={session}>
+      <Frame>
+        <Routes />
+      </Frame>
+    </SessionContext.Provider>
+  );
+}
+
+function Routes() {
+  const path = usePath();
+  const { t } = useTranslation();
+  if (path === '/' || path === '/persons') return <PersonsPage />;
+  if (path === '/persons/new') return <PersonNewPage />;
+  const m = /^\/persons\/([0-9a-fA-F-]{36})$/.exec(path);
+  if (m?.[1]) return <PersonPage id={m[1]} />;
+  return (
+    <section className="page">
+      <h1>{t('notFound.title')}</h1>
+      <p>{t('notFound.text')}</p>
+    </section>
+  );
+}

@@ -1,0 +1,206 @@
+/**
+ * The app's one way to the HTTP API (same origin, `/api/v1`). The session is the HttpOnly cookie the API sets;
+ * every unsafe request carries the session's CSRF token in `x-csrf-token`. A failed request throws `ApiError`
+ * with the API's error code and its problems (`at`, `message`), so that a form can show each message beside
+ * its field.
+ */
+export interface Problem {
+  at: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** Keeps the CSRF token of the current session (from sign-in, the second factor or `/auth/me`). */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Listeners told when the API says the session is gone (401), so that the app shows the sign-in page. */
+const signedOutListeners = new Set<() => void>();
+export function onSignedOut(listener: () => void): () => void {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The server could not be reached.');
+  }
+  const text = await res.text();
+  const json: unknown = text === '' ? null : safeJson(text);
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string; problems?: Problem[] } } | null)?.error;
+    const e = new ApiError(
+      res.status,
+      err?.code ?? 'HTTP_ERROR',
+      err?.message ?? res.statusText,
+      err?.problems ?? [],
+    );
+    if (res.status === 401 && !path.startsWith('/auth/sign-in') && !path.startsWith('/auth/second-factor')) {
+      for (const l of signedOutListeners) l();
+    }
+    throw e;
+  }
+  return json as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+// ---- The shapes of the API answers the app reads (docs/openapi.json) ----
+
+export type Lang = 'fi' | 'en' | 'sv';
+export type Text = { fi: string; en: string; sv?: string };
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  mustChangePassword: boolean;
+  secondFactor: boolean;
+}
+
+export interface Commitment {
+  version: number;
+  label: string;
+  text: Text;
+  signed: boolean;
+  signedAt: string | null;
+}
+
+export interface Me {
+  user: User | null;
+  actorId: string;
+  permissions: string[];
+  secondFactorRequired: boolean;
+  commitment: Commitment;
+  csrfToken: string | null;
+}
+
+export interface SessionOut {
+  stage: 'second-factor' | 'complete';
+  csrfToken: string;
+  user: User;
+  mustChangePassword: boolean;
+  mustEnrolSecondFactor: boolean;
+}
+
+export interface PersonSummary {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  customerNumber: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface Provenance {
+  source: string;
+  savedAt: string;
+  savedBy: string;
+}
+
+export interface Person {
+  id: string;
+  fields: Record<string, unknown>;
+  provenance: Record<string, Provenance>;
+  contactRoles: {
+    id: string;
+    organisationId: string;
+    title: string | null;
+    startsOn: string;
+    endsOn: string | null;
+    active: boolean;
+  }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CatalogueField {
+  key: string;
+  id: string;
+  holder: string;
+  label: Text;
+  type: string;
+  multiple: boolean;
+  required: boolean;
+  maxLength: number | null;
+  options: { value: string; label: Text }[] | null;
+  core: boolean;
+  category: { id: string; name: Text };
+  sources: { id: string; kind: string; name: Text }[];
+  readRoles: string[];
+  revealRoles: string[] | null;
+}
+
+export interface TimelineItem {
+  id: string;
+  holder: string;
+  kind: string;
+  occurredAt: string;
+  fields: Record<string, unknown>;
+  source: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export interface ConsentState {
+  channel: string;
+  purpose: string;
+  state: 'given' | 'withdrawn' | 'prohibited' | 'none';
+  model: 'opt_in' | 'opt_out';
+  since: string | null;
+}
+
+export interface RequestOut {
+  id: string;
+  type: string;
+  state: string;
+  receivedAt: string;
+  deadline: string;
+  open: boolean;
+  overdue: boolean;
+}
+
+export interface RegisterOut {
+  id: string;
+  name: Text;
+  controller: { name: string };
+  marketing: {
+    channels: { id: string; name: Text; electronic: boolean }[];
+    purposes: { id: string; name: Text; model: 'opt_in' | 'opt_out'; profiling: boolean }[];
+  };
+}
