@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -8,6 +9,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Vitest's default is one worker less than the cores: one on a two-core machine. Most test files wait on a
+    // database, a spawned command or a browser as much as they compute, so two workers halve the wall time there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       { test: { name: 'core', include: ['packages/core/**/*.test.ts'] } },
       {
@@ -35,6 +39,15 @@ export default defineConfig({
         },
       },
       { test: { name: 'bench', include: ['bench/**/*.test.ts'], testTimeout: 120_000 } },
+      {
+        // The web application in Debian's Chromium (playwright-core); builds the app first when needed.
+        test: {
+          name: 'web',
+          include: ['packages/web/test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
