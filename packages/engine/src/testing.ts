@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDefinition } from '@lupaus/core';
+import { LupausError, loadDefinition } from '@lupaus/core';
 import { openDatabase } from '@lupaus/db';
 import { openTestDatabase } from '@lupaus/db/testing';
 import { Secret, TOTP } from 'otpauth';
@@ -89,4 +89,22 @@ export function totpCode(secretBase32: string, at: Date): string {
     period: 30,
     digits: 6,
   });
+}
+
+/**
+ * The LupausError a promise rejects with (any other error is rethrown; a promise that resolves fails the test).
+ *
+ * @example
+ * ```ts
+ * expect((await rejection(createPerson(reg, actor, bad))).code).toBe('VALIDATION_FAILED');
+ * ```
+ */
+export async function rejection(p: Promise<unknown>): Promise<LupausError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof LupausError) return e;
+    throw e;
+  }
+  throw new Error('expected a LupausError');
 }

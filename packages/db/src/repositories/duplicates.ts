@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Executor } from '../executor';
-import type { PersonSummaryRow } from './persons';
 
 /**
  * Why two persons look like one (R2.7): the same email (its lower-cased key), the same phone (E.164), or a
@@ -164,37 +163,6 @@ function parseTextArray(v: unknown): string[] {
       .split(',')
       .filter(Boolean);
   return [];
-}
-
-/** The summaries (names, customer number, first email and phone) of the given persons. */
-export async function personSummariesByIds(db: Executor, ids: string[]): Promise<PersonSummaryRow[]> {
-  if (ids.length === 0) return [];
-  return (await db
-    .selectFrom('persons as p')
-    .select([
-      'p.id',
-      'p.first_name',
-      'p.last_name',
-      'p.customer_number',
-      (eb) =>
-        eb
-          .selectFrom('person_emails as e')
-          .select('e.value')
-          .whereRef('e.person_id', '=', 'p.id')
-          .orderBy('e.position')
-          .limit(1)
-          .as('email'),
-      (eb) =>
-        eb
-          .selectFrom('person_phones as ph')
-          .select('ph.value')
-          .whereRef('ph.person_id', '=', 'p.id')
-          .orderBy('ph.position')
-          .limit(1)
-          .as('phone'),
-    ])
-    .where('p.id', 'in', ids)
-    .execute()) as PersonSummaryRow[];
 }
 
 /** Records that two persons are not the same person (idempotent). */

@@ -123,6 +123,12 @@ function summaryQuery(db: Executor) {
     ]);
 }
 
+/** The summaries (names, customer number, first email and phone) of the given persons. */
+export async function personSummariesByIds(db: Executor, ids: string[]): Promise<PersonSummaryRow[]> {
+  if (ids.length === 0) return [];
+  return (await summaryQuery(db).where('p.id', 'in', ids).execute()) as PersonSummaryRow[];
+}
+
 /** Keyset pagination by id (UUIDv7, so roughly by creation time). */
 export async function listPersonSummaries(db: Executor, opts: { limit: number; after?: string | undefined }) {
   let q = summaryQuery(db).orderBy('p.id').limit(opts.limit);

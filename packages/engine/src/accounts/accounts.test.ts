@@ -1,7 +1,14 @@
-import { LupausError } from '@lupaus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Register } from '../context';
-import { addTestUser, fixedClock, openTestRegister, TEST_ADMIN, TEST_PASSWORD, totpCode } from '../testing';
+import {
+  addTestUser,
+  fixedClock,
+  openTestRegister,
+  rejection,
+  TEST_ADMIN,
+  TEST_PASSWORD,
+  totpCode,
+} from '../testing';
 import { authenticateSession } from './authenticate-session';
 import { authenticateToken } from './authenticate-token';
 import { changePassword } from './change-password';
@@ -18,16 +25,6 @@ import { signIn } from './sign-in';
 import { signOut, signOutEverywhere } from './sign-out';
 import { unlockUser } from './unlock-user';
 import { updateUser } from './update-user';
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 const START = '2026-03-02T08:00:00.000Z';
 const at = (ms: number) => new Date(new Date(START).getTime() + ms).toISOString();

@@ -1,27 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LupausError, loadDefinition } from '@lupaus/core';
+import { loadDefinition } from '@lupaus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Register } from '../context';
 import { createPerson } from '../persons/create-person';
 import { getPerson } from '../persons/get-person';
 import { DEFINITION_FILE, EXAMPLES_DIR } from '../register/open-register';
-import { addTestUser, openTestRegister, TEST_ADMIN } from '../testing';
+import { addTestUser, openTestRegister, rejection, TEST_ADMIN } from '../testing';
 import { authenticateToken } from './authenticate-token';
 import { createApiToken } from './create-api-token';
 import { getCommitment } from './get-commitment';
 import { publishCommitmentVersion } from './publish-commitment-version';
 import { signCommitment } from './sign-commitment';
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 const SOURCE = readFileSync(join(EXAMPLES_DIR, '003-auntie', DEFINITION_FILE), 'utf8');
 

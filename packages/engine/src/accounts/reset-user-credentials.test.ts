@@ -1,7 +1,14 @@
-import { LupausError } from '@lupaus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Register } from '../context';
-import { addTestUser, fixedClock, openTestRegister, TEST_ADMIN, TEST_PASSWORD, totpCode } from '../testing';
+import {
+  addTestUser,
+  fixedClock,
+  openTestRegister,
+  rejection,
+  TEST_ADMIN,
+  TEST_PASSWORD,
+  totpCode,
+} from '../testing';
 import { authenticateSession } from './authenticate-session';
 import { changePassword } from './change-password';
 import { completeSecondFactor } from './complete-second-factor';
@@ -9,16 +16,6 @@ import { confirmTotp } from './confirm-totp';
 import { enrolTotp } from './enrol-totp';
 import { resetUserCredentials } from './reset-user-credentials';
 import { signIn } from './sign-in';
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 const START = '2026-03-02T08:00:00.000Z';
 const NEW_PASSWORD = 'a fresh passphrase of mine';

@@ -1,5 +1,4 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { LupausError } from '@lupaus/core';
 import { AUDIT_GENESIS, canonicalAudit, chainHash, insertAudit } from '@lupaus/db';
 import { TEST_DATABASE_URL } from '@lupaus/db/testing';
 import { sql } from 'kysely';
@@ -10,22 +9,12 @@ import { getPerson } from '../persons/get-person';
 import { listPersons } from '../persons/list-persons';
 import { updatePerson } from '../persons/update-person';
 import { ingestInteractions } from '../records/ingest-interactions';
-import { fixedClock, openTestRegister, TEST_ADMIN } from '../testing';
+import { fixedClock, openTestRegister, rejection, TEST_ADMIN } from '../testing';
 import { searchAudit } from './search-audit';
 import { verifyAudit } from './verify-audit';
 
 const SERVICE: Actor = { id: 'cs-1', roles: ['customer_service'], commitmentSigned: true };
 const AUDITOR: Actor = { id: 'aud-1', roles: ['auditor'], commitmentSigned: false };
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 /** What a database owner can do: switch the append-only trigger off, change the trail, switch it on. */
 async function tamper(reg: Register, change: string): Promise<void> {

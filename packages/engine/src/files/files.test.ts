@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LupausError } from '@lupaus/core';
 import { queueFileDeletions } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,23 +9,13 @@ import { createPerson } from '../persons/create-person';
 import { createRecord } from '../records/create-record';
 import { deleteRecord } from '../records/delete-record';
 import { getRecord } from '../records/get-record';
-import { openTestRegister, TEST_ADMIN } from '../testing';
+import { openTestRegister, rejection, TEST_ADMIN } from '../testing';
 import { attachFile } from './attach-file';
 import { collectOrphanFiles, deleteFilesOfPersons, drainFileDeletions, storageKeyTime } from './delete-files';
 import { type DiskFileStore, StoredFileMissing } from './file-store';
 import { getFile } from './get-file';
 
 const MARKETING: Actor = { id: 'mkt-1', roles: ['marketing'], commitmentSigned: true };
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 /** Every file under a directory, recursively. */
 function walk(dir: string): string[] {

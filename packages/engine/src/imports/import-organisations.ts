@@ -3,6 +3,7 @@ import type { Executor } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
+import { insertContactRole, insertOrganisation } from '../organisations/organisation-store';
 import { authorize } from '../policy/authorize';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import { type ColumnPlan, cellsToFields, planColumns, problemColumn, stableJson } from './csv-fields';
@@ -128,30 +129,7 @@ export async function importOrganisations(
           orgId = uuidv7();
           status = 'created';
           if (!b(input).dryRun) {
-            const { name, business_id, ...attributes } = v.values;
-            await tx
-              .insertInto('organisations')
-              .values({
-                id: orgId,
-                name: name as string,
-                business_id: (business_id as string | undefined) ?? null,
-                search_name: (name as string).toLowerCase(),
-                attributes: JSON.stringify(attributes),
-                created_at: now,
-                updated_at: now,
-                created_by: actor.id,
-                updated_by: actor.id,
-              })
-              .execute();
-            await recordWrite(tx, reg, actor, {
-              action: 'create',
-              entityType: 'organisation',
-              entityId: orgId,
-              personId: null,
-              purpose,
-              source,
-              values: v.values,
-            });
+            await insertOrganisation(tx, reg, actor, { id: orgId, values: v.values, purpose, source });
           }
         } else {
           orgId = org.id;
@@ -206,31 +184,15 @@ export async function importOrganisations(
             if (status === 'unchanged') status = 'updated';
             if (!b(input).dryRun) {
               const id = uuidv7();
-              await tx
-                .insertInto('contact_roles')
-                .values({
-                  id,
-                  person_id: personId,
-                  organisation_id: orgId,
-                  title: title ?? null,
-                  starts_on: startsOn,
-                  ends_on: endsOn ?? null,
-                  source,
-                  created_at: now,
-                  created_by: actor.id,
-                  updated_at: now,
-                  updated_by: actor.id,
-                })
-                .execute();
-              await recordWrite(tx, reg, actor, {
-                action: 'create',
-                entityType: 'contact_role',
-                entityId: id,
+              await insertContactRole(tx, reg, actor, {
+                id,
                 personId,
+                organisationId: orgId,
+                title,
+                startsOn,
+                endsOn,
                 purpose,
                 source,
-                values: { organisation: orgId, ...(title !== undefined ? { title } : {}) },
-                details: { organisationId: orgId },
               });
             }
           } else if (title !== undefined && role.title !== title) {

@@ -1,9 +1,9 @@
-import { hetuCheckCharacter, LupausError } from '@lupaus/core';
+import { hetuCheckCharacter } from '@lupaus/core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Register } from '../context';
 import { getPerson } from '../persons/get-person';
-import { openTestRegister, TEST_ADMIN } from '../testing';
+import { openTestRegister, rejection, TEST_ADMIN } from '../testing';
 import { importPersons } from './import-persons';
 
 /** A hetu from the test range (individual number 900–999). */
@@ -15,16 +15,6 @@ const H1 = hetu('010190', 901);
 const H2 = hetu('020290', 902);
 const H3 = hetu('030390', 903);
 const H4 = hetu('040490', 904);
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 async function count(reg: Register, table: 'persons' | 'provenance' | 'audit_log' | 'person_emails') {
   const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(reg.db);

@@ -2,14 +2,13 @@ import { findControlCharacter, isIsoDate, LupausError } from '@lupaus/core';
 import { findContactRoleRow } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../audit/audit';
-import { recordWrite } from '../audit/record-write';
 import type { Actor, Register } from '../context';
 import { requirePersonRow } from '../persons/person-store';
 import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import { type ContactRoleView, toContactRoleView } from './contact-role-view';
-import { requireOrganisationRow } from './organisation-store';
+import { insertContactRole, requireOrganisationRow } from './organisation-store';
 
 export interface AddContactRoleInput {
   personId: string;
@@ -73,34 +72,15 @@ export async function addContactRole(
   return reg.db.transaction().execute(async (tx) => {
     await requirePersonRow(tx, input.personId, 'personId');
     await requireOrganisationRow(tx, input.organisationId, 'organisationId');
-    await tx
-      .insertInto('contact_roles')
-      .values({
-        id,
-        person_id: input.personId,
-        organisation_id: input.organisationId,
-        title: input.title?.trim() ?? null,
-        starts_on: input.startsOn,
-        ends_on: input.endsOn ?? null,
-        source,
-        created_at: now,
-        created_by: actor.id,
-        updated_at: now,
-        updated_by: actor.id,
-      })
-      .execute();
-    await recordWrite(tx, reg, actor, {
-      action: 'create',
-      entityType: 'contact_role',
-      entityId: id,
+    await insertContactRole(tx, reg, actor, {
+      id,
       personId: input.personId,
+      organisationId: input.organisationId,
+      title: input.title?.trim(),
+      startsOn: input.startsOn,
+      endsOn: input.endsOn,
       purpose,
       source,
-      values: {
-        organisation: input.organisationId,
-        ...(input.title !== undefined ? { title: input.title } : {}),
-      },
-      details: { organisationId: input.organisationId },
     });
     const row = await findContactRoleRow(tx, id);
     return toContactRoleView(row!, now);

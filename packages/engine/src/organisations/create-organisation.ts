@@ -6,6 +6,7 @@ import { authorize } from '../policy/authorize';
 import { requireSource, resolvePurpose } from '../policy/purpose';
 import {
   assertBusinessIdFree,
+  insertOrganisation,
   type OrganisationView,
   organisationView,
   requireOrganisationRow,
@@ -23,34 +24,10 @@ export async function createOrganisation(
   const purpose = resolvePurpose(reg, input.purpose);
   const source = requireSource(reg, input.source);
   const values = validateOrganisationFields(reg, input.fields, true);
-  const { columns, attributes } = splitOrganisationValues(values);
   const id = uuidv7();
-  const now = reg.clock.now();
   return reg.db.transaction().execute(async (tx) => {
-    await assertBusinessIdFree(tx, columns.business_id);
-    await tx
-      .insertInto('organisations')
-      .values({
-        id,
-        name: columns.name!,
-        business_id: columns.business_id ?? null,
-        search_name: columns.name!.toLowerCase(),
-        attributes: JSON.stringify(attributes),
-        created_at: now,
-        updated_at: now,
-        created_by: actor.id,
-        updated_by: actor.id,
-      })
-      .execute();
-    await recordWrite(tx, reg, actor, {
-      action: 'create',
-      entityType: 'organisation',
-      entityId: id,
-      personId: null,
-      purpose,
-      source,
-      values,
-    });
+    await assertBusinessIdFree(tx, values.business_id);
+    await insertOrganisation(tx, reg, actor, { id, values, purpose, source });
     return organisationView(await requireOrganisationRow(tx, id));
   });
 }

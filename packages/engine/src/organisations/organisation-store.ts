@@ -1,6 +1,7 @@
 import { LupausError, validateFields } from '@lupaus/core';
 import { type Executor, findOrganisationRow, type OrganisationRow } from '@lupaus/db';
-import type { Register } from '../context';
+import { recordWrite } from '../audit/record-write';
+import type { Actor, Register } from '../context';
 import { requireId } from '../policy/ids';
 
 export interface OrganisationView {
@@ -80,4 +81,89 @@ export function splitOrganisationValues(values: Record<string, unknown>, current
     else attributes[k] = v;
   }
   return { columns, attributes };
+}
+
+/**
+ * Inserts a new organisation with its validated values, and its provenance and audit row (R2.6, R6.4), in the
+ * caller's transaction: what `createOrganisation` and the import write alike.
+ */
+export async function insertOrganisation(
+  tx: Executor,
+  reg: Register,
+  actor: Actor,
+  w: { id: string; values: Record<string, unknown>; purpose: string; source: string },
+): Promise<void> {
+  const { columns, attributes } = splitOrganisationValues(w.values);
+  const now = reg.clock.now();
+  await tx
+    .insertInto('organisations')
+    .values({
+      id: w.id,
+      name: columns.name!,
+      business_id: columns.business_id ?? null,
+      search_name: columns.name!.toLowerCase(),
+      attributes: JSON.stringify(attributes),
+      created_at: now,
+      updated_at: now,
+      created_by: actor.id,
+      updated_by: actor.id,
+    })
+    .execute();
+  await recordWrite(tx, reg, actor, {
+    action: 'create',
+    entityType: 'organisation',
+    entityId: w.id,
+    personId: null,
+    purpose: w.purpose,
+    source: w.source,
+    values: w.values,
+  });
+}
+
+/**
+ * Inserts a contact role (a person's role in an organisation) with its provenance and audit row, in the caller's
+ * transaction: what `addContactRole` and the organisation import write alike.
+ */
+export async function insertContactRole(
+  tx: Executor,
+  reg: Register,
+  actor: Actor,
+  w: {
+    id: string;
+    personId: string;
+    organisationId: string;
+    title: string | undefined;
+    startsOn: string;
+    endsOn: string | undefined;
+    purpose: string;
+    source: string;
+  },
+): Promise<void> {
+  const now = reg.clock.now();
+  await tx
+    .insertInto('contact_roles')
+    .values({
+      id: w.id,
+      person_id: w.personId,
+      organisation_id: w.organisationId,
+      title: w.title ?? null,
+      starts_on: w.startsOn,
+      ends_on: w.endsOn ?? null,
+      source: w.source,
+      created_at: now,
+      created_by: actor.id,
+      updated_at: now,
+      updated_by: actor.id,
+    })
+    .execute();
+  await recordWrite(tx, reg, actor, {
+    action: 'create',
+    entityType: 'contact_role',
+    entityId: w.id,
+    personId: w.personId,
+    purpose: w.purpose,
+    source: w.source,
+    values: { organisation: w.organisationId, ...(w.title !== undefined ? { title: w.title } : {}) },
+    details: { organisationId: w.organisationId },
+  });
 }

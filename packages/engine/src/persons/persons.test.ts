@@ -1,8 +1,7 @@
-import { LupausError } from '@lupaus/core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Register } from '../context';
-import { openTestRegister, TEST_ADMIN } from '../testing';
+import { openTestRegister, rejection, TEST_ADMIN } from '../testing';
 import { createPerson } from './create-person';
 import { getPerson, getPersonProvenance } from './get-person';
 import { listPersons, searchPersons } from './list-persons';
@@ -12,16 +11,6 @@ import { updatePerson } from './update-person';
 const HETU = '010594Y9021'; // DVV's temporary/test code (LEGAL.md B3)
 const SERVICE: Actor = { id: 'cs-1', roles: ['customer_service'], commitmentSigned: true };
 const AUDITOR: Actor = { id: 'aud-1', roles: ['auditor'], commitmentSigned: true };
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 describe('persons (003-auntie)', () => {
   let reg: Register;

@@ -1,10 +1,9 @@
-import { LupausError } from '@lupaus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAudit } from '../audit/search-audit';
 import { verifyAudit } from '../audit/verify-audit';
 import type { Register } from '../context';
 import { createPerson } from '../persons/create-person';
-import { fixedClock, openTestRegister, TEST_ADMIN } from '../testing';
+import { fixedClock, openTestRegister, rejection, TEST_ADMIN } from '../testing';
 import {
   type InteractionEvent,
   ingestInteractions,
@@ -12,16 +11,6 @@ import {
   type PersonRef,
 } from './ingest-interactions';
 import { listTimeline } from './list-timeline';
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 async function count(reg: Register, table: 'interactions' | 'audit_log') {
   const r = await reg.db

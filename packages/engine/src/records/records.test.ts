@@ -2,7 +2,7 @@ import { LupausError } from '@lupaus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Register } from '../context';
 import { createPerson } from '../persons/create-person';
-import { fixedClock, openTestRegister, TEST_ADMIN } from '../testing';
+import { fixedClock, openTestRegister, rejection, TEST_ADMIN } from '../testing';
 import { createRecord } from './create-record';
 import { deleteRecord } from './delete-record';
 import { getRecord } from './get-record';
@@ -11,16 +11,6 @@ import { linesTotal } from './record-store';
 import { updateRecord } from './update-record';
 
 const MARKETING: Actor = { id: 'mkt-1', roles: ['marketing'], commitmentSigned: true };
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 async function count(
   reg: Register,

@@ -1,23 +1,12 @@
-import { LupausError } from '@lupaus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Register } from '../context';
 import { createPerson } from '../persons/create-person';
 import { createRecord } from '../records/create-record';
 import { updateRecord } from '../records/update-record';
-import { fixedClock, openTestRegister, TEST_ADMIN } from '../testing';
+import { fixedClock, openTestRegister, rejection, TEST_ADMIN } from '../testing';
 import { endRelationship } from './end-relationship';
 import { getRelationship } from './get-relationship';
 import { reopenRelationship } from './reopen-relationship';
-
-async function rejection(p: Promise<unknown>): Promise<LupausError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof LupausError) return e;
-    throw e;
-  }
-  throw new Error('expected a LupausError');
-}
 
 describe('the customer relationship, recorded end (001-vitec-katrina)', () => {
   let reg: Register;
