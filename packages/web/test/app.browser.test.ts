@@ -1,14 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { buildApp } from '@lupaus/api';
-import { createUser, loadDemoPersons, type Register } from '@lupaus/engine';
-import { addTestUser, openTestRegister, TEST_ADMIN, TEST_PASSWORD, totpCode } from '@lupaus/engine/testing';
-import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createUser, type Register } from '@lupaus/engine';
+import { TEST_ADMIN, TEST_PASSWORD } from '@lupaus/engine/testing';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt, WEB_DIST, WEB_ROOT } from '../server/index';
+import { expectAccessible, freshCode, HAVE_CHROMIUM, SHOTS, shot, startWebApp, type WebApp } from './browser';
 
 /**
  * The web application in a real browser (issue 7, R7.1): Debian's Chromium driven by playwright-core against
@@ -16,32 +11,10 @@ import { ensureWebBuilt, WEB_DIST, WEB_ROOT } from '../server/index';
  * real passwords and TOTP codes. Every page is checked with axe-core (no serious or critical violation), no
  * page may break the Content-Security-Policy, and a screenshot of each is saved in packages/web/screenshots/.
  */
-const CHROMIUM = process.env.LUPAUS_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  console.warn(
-    `SKIPPED: the browser tests of the web application need Chromium at ${CHROMIUM} (apt-get install -y chromium)`,
-  );
-}
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SHOTS = join(WEB_ROOT, 'screenshots');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
+let web: WebApp;
 let reg: Register;
-let app: FastifyInstance;
 let base: string;
-let browser: Browser;
-/** Console messages of every page that report a Content-Security-Policy violation. */
-const cspViolations: string[] = [];
+let cspViolations: string[] = [];
 /** The person the tests create, then search for and open. */
 let created: { id: string; hetu: string } | undefined;
 /** Staff who sign in with a TOTP code: one user a test, so that no test waits for the next 30-second step. */
@@ -49,87 +22,25 @@ const clerks: { username: string; totpSecret: string }[] = [];
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
-  await ensureWebBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  reg = await openTestRegister('003-auntie');
-  await loadDemoPersons(reg, TEST_ADMIN);
+  web = await startWebApp('003-auntie');
+  reg = web.reg;
+  base = web.base;
+  cspViolations = web.cspViolations;
   for (const username of ['pia.palvelu', 'paula.palvelu', 'pekka.palvelu']) {
-    const u = await addTestUser(reg, {
-      username,
-      roles: ['customer_service', 'privacy_officer'],
-      totp: true,
-      signCommitment: true,
-    });
-    clerks.push({ username, totpSecret: u.totpSecret! });
+    clerks.push(await web.addClerk(username, ['customer_service', 'privacy_officer']));
   }
-  app = await buildApp({ register: reg, webDir: WEB_DIST });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await reg?.close();
+  await web?.close();
 });
 
-async function newPage(lang: 'fi' | 'en' = 'fi'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 820 },
-    locale: lang === 'fi' ? 'fi-FI' : 'en-GB',
-    timezoneId: 'Europe/Helsinki',
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (/Content Security Policy|Content-Security-Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
-  page.on('pageerror', (e) => cspViolations.push(`page error: ${e.message}`));
-  return { context, page };
+function newPage(lang: 'fi' | 'en' = 'fi') {
+  return web.newPage(lang);
 }
 
-/** Runs axe-core on the page (injected through the debugging protocol: the CSP allows no inline script). */
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await page.evaluate(AXE);
-  // Evaluated as text in the page (this file is typed for Node, without the DOM's types).
-  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
-    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`)) as {
-    id: string;
-    impact: string;
-    help: string;
-    targets: string[];
-  }[];
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${name}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** A TOTP code for now that the server has not seen yet: waits for the next 30-second step if needed. */
-const usedSteps = new Map<string, number>();
-async function freshCode(secret: string): Promise<string> {
-  let step = Math.floor(Date.now() / 30_000);
-  if (usedSteps.get(secret) === step) {
-    await new Promise((r) => setTimeout(r, (step + 1) * 30_000 - Date.now() + 200));
-    step = Math.floor(Date.now() / 30_000);
-  }
-  usedSteps.set(secret, step);
-  return totpCode(secret, new Date());
-}
-
-async function signIn(page: Page, username: string, password: string, totpSecret?: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.getByLabel(/Käyttäjätunnus|Username/).fill(username);
-  await page.getByLabel(/^(Salasana|Password)$/).fill(password);
-  await page.getByRole('button', { name: /^(Kirjaudu|Sign in)$/ }).click();
-  if (totpSecret) {
-    await page.getByRole('heading', { name: /Toinen tunnistautumistapa|Second factor/ }).waitFor();
-    await page.getByLabel(/^(Koodi|Code)$/).fill(await freshCode(totpSecret));
-    await page.getByRole('button', { name: /^(Vahvista|Verify)$/ }).click();
-  }
+function signIn(page: Page, username: string, password: string, totpSecret?: string): Promise<void> {
+  return web.signIn(page, { username, password, totpSecret });
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('the web application in Chromium (issue 7, R7.1)', () => {
