@@ -1,10 +1,14 @@
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hetuCheckCharacter } from '@lupaus/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, ROOT, servedAddress, useCliHarness } from './testing';
+import { adminHeaders, BIN, lupausEnv, ROOT, servedAddress, useCliHarness } from './testing';
 
-/** The real `lupaus` command, run as a child process in a temporary directory. */
+/**
+ * The `lupaus` command in a temporary directory: run in this process (`main`), and the real `bin/lupaus.js` as a
+ * child process where the process itself is tested (serve, exit codes, a closed pipe).
+ */
 const EXAMPLES = ['001-vitec-katrina', '002-vastuu-group', '003-auntie', '004-jari-mensonen'];
 const example = (name: string) => join(ROOT, 'examples', name, 'register.yaml');
 
@@ -22,6 +26,39 @@ function testHetu(ddmmyy: string, sign: string, individual: number): string {
   const nnn = String(individual).padStart(3, '0');
   return `${ddmmyy}${sign}${nnn}${hetuCheckCharacter(`${ddmmyy}${nnn}`)}`;
 }
+
+describe('the real lupaus command (bin/lupaus.js in a child process)', () => {
+  it('R7.3 --help exits 0, a failed check 1, a wrong command 2, and output into a closed pipe ends quietly with 0', async () => {
+    // `| true` closes the pipe before the command writes (as `head` does after its lines): no EPIPE trace.
+    const piped = new Promise<{ code: number; stderr: string }>((done) => {
+      execFile(
+        'bash',
+        ['-c', 'set -o pipefail; "$0" "$1" schema | true', process.execPath, BIN],
+        { cwd: cli.work, env: lupausEnv() },
+        (err, _stdout, stderr) =>
+          done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stderr }),
+      );
+    });
+    const broken = join(cli.work, 'broken-e2e.yaml');
+    writeFileSync(broken, 'controller: [\n');
+    const [help, bad, wrong, pipe] = await Promise.all([
+      cli.spawnLupaus(['--help']),
+      cli.spawnLupaus(['check', broken]),
+      cli.spawnLupaus(['no-such-command']),
+      piped,
+    ]);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: lupaus /);
+    expect(help.stdout).toContain('retention');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout + bad.stderr).toContain(broken);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('no-such-command');
+    for (const run of [help, bad, wrong]) expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(pipe.stderr).toBe('');
+    expect(pipe.code).toBe(0);
+  });
+});
 
 describe('lupaus check', () => {
   it('R1.4 exits 0 on each example', async () => {

@@ -9,16 +9,23 @@ import { createApiToken, createUser, openRegister, signCommitment } from '@lupau
 import { startTestSmtpServer } from '@lupaus/engine/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { runInProcess } from './run-in-process';
 
 /**
- * Test-only helpers for running the real `lupaus` command as a child process (not exported from the package
- * index): the command, a clean environment, a temporary work directory, fresh databases on the server named by
+ * Test-only helpers for running the `lupaus` command (not exported from the package index): in this process
+ * (`main`, as a child would run it: see run-in-process.ts) or as the real command in a child process, with a
+ * clean environment, a temporary work directory, fresh databases on the server named by
  * LUPAUS_TEST_DATABASE_URL and an SMTP server in this process.
  */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
 export const TEST_URL = process.env.LUPAUS_TEST_DATABASE_URL;
 export const OPERATOR = { id: 'test', roles: ['administrator'], commitmentSigned: true };
+/**
+ * LUPAUS_TEST_SPAWN=1 runs every `cli.lupaus` as the real command in a child process (as `cli.spawnLupaus`), to
+ * prove the tests' commands end to end or to compare with the in-process runs (much slower: seconds a run).
+ */
+export const SPAWN_ALWAYS = process.env.LUPAUS_TEST_SPAWN === '1';
 
 /** How a `lupaus` run ended. */
 export interface Run {
@@ -59,9 +66,15 @@ export function servedAddress(child: ChildProcess): Promise<string> {
 export interface CliHarness {
   /** The temporary work directory (made in beforeAll, removed in afterAll). */
   readonly work: string;
-  /** Runs `lupaus args` to its end, on `databaseUrl` (PGlite when undefined), with `env` added. */
+  /**
+   * Runs `lupaus args` to its end in this process (`main`, with the environment, working directory and pipes a
+   * child would have had), on `databaseUrl` (PGlite when undefined), with `env` added. A command that needs a
+   * process of its own (`serve`, one killed or signalled) fails here: use `spawn`.
+   */
   lupaus(args: string[], databaseUrl?: string, env?: Record<string, string>): Promise<Run>;
-  /** Starts `lupaus args` with stdout and stderr piped, for a process the test watches or kills. */
+  /** Runs the real `bin/lupaus.js args` as a child process to its end, as `lupaus` does in this process. */
+  spawnLupaus(args: string[], databaseUrl?: string, env?: Record<string, string>): Promise<Run>;
+  /** Starts the real `lupaus args` with stdout and stderr piped, for a process the test watches or kills. */
   spawn(args: string[], databaseUrl?: string, env?: Record<string, string>): ChildProcess;
   /** A fresh database on the test server (dropped in afterAll), or undefined for PGlite. */
   freshDatabase(): Promise<string | undefined>;
@@ -112,6 +125,10 @@ export function useCliHarness(prefix: string): CliHarness {
       return work;
     },
     lupaus: (args, databaseUrl, env) =>
+      SPAWN_ALWAYS
+        ? harness.spawnLupaus(args, databaseUrl, env)
+        : runInProcess(args, { cwd: work, env: lupausEnv(databaseUrl, env) }),
+    spawnLupaus: (args, databaseUrl, env) =>
       new Promise((done) => {
         execFile(
           process.execPath,

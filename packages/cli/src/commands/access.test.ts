@@ -4,7 +4,7 @@ import { createPerson, createRecord, receiveRequest, verifyIdentity } from '@lup
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
-/** `lupaus access report`, `lupaus disclosure record|list` and `lupaus portability export`, run as child processes. */
+/** `lupaus access report`, `lupaus disclosure record|list` and `lupaus portability export`, run in-process. */
 const cli = useCliHarness('lupaus-access-');
 let dir: string;
 let url: string | undefined;

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
-/** `lupaus audit verify` and `lupaus audit search`, run as child processes (R6.4). */
+/** `lupaus audit verify` and `lupaus audit search`, run in-process (R6.4). */
 const cli = useCliHarness('lupaus-audit-');
 const lupaus = cli.lupaus;
 

@@ -2,7 +2,7 @@ import { createPerson } from '@lupaus/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
-/** `lupaus breach`, run as a child process (GDPR art. 33–34). The CLI's clock is the real one. */
+/** `lupaus breach`, run in-process (GDPR art. 33–34). The CLI's clock is the real one. */
 const cli = useCliHarness('lupaus-breach-');
 const lupaus = cli.lupaus;
 

@@ -2,7 +2,7 @@ import { createPerson } from '@lupaus/engine';
 import { describe, expect, it } from 'vitest';
 import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
-/** `lupaus duplicates list` and `lupaus duplicates merge`, run as child processes (R2.7). */
+/** `lupaus duplicates list` and `lupaus duplicates merge`, run in-process (R2.7). */
 const cli = useCliHarness('lupaus-duplicates-');
 const lupaus = cli.lupaus;
 

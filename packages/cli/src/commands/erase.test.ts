@@ -2,7 +2,7 @@ import { createPerson, createRecord, receiveRequest, verifyIdentity } from '@lup
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
-/** `lupaus erase`, `lupaus anonymise` and `lupaus erasures`, run as child processes (R4.4, R4.9). */
+/** `lupaus erase`, `lupaus anonymise` and `lupaus erasures`, run in-process (R4.4, R4.9). */
 const cli = useCliHarness('lupaus-erase-');
 const lupaus = cli.lupaus;
 

@@ -6,7 +6,7 @@ import { parseCsv, pdfText } from '../../../engine/src/marketing/testing';
 import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
 /**
- * `lupaus consent`, `lupaus suppress import` and `lupaus export segment|labels`, run as child processes (R3.1,
+ * `lupaus consent`, `lupaus suppress import` and `lupaus export segment|labels`, run in-process (R3.1,
  * R3.2, R3.3, R4.6, R4.8). Example 001: post, phone and email; every purpose opt-out.
  */
 const cli = useCliHarness('lupaus-export-');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCliHarness, withRegister } from '../testing';
 
-/** `lupaus import persons`, run as a child process (R2.8). Example 003-auntie. */
+/** `lupaus import persons`, run in-process (R2.8). Example 003-auntie. */
 const cli = useCliHarness('lupaus-import-');
 let dir: string;
 let url: string | undefined;

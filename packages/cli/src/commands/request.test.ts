@@ -4,7 +4,7 @@ import { createPerson } from '@lupaus/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
-/** `lupaus request`, run as a child process (R4.1). */
+/** `lupaus request`, run in-process (R4.1). */
 const cli = useCliHarness('lupaus-request-');
 const lupaus = cli.lupaus;
 

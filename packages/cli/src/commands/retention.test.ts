@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, OPERATOR, servedAddress, TEST_URL, useCliHarness, withRegister } from '../testing';
 import { fillDueRecordings, storedFiles } from './retention-fixture';
 
-/** `lupaus retention` and `lupaus hold`, run as child processes, and the sweep killed midway (R5.2). */
+/** `lupaus retention` and `lupaus hold`, run in-process, and the sweep (a child process) killed midway (R5.2). */
 const cli = useCliHarness('lupaus-retention-');
 const lupaus = cli.lupaus;
 

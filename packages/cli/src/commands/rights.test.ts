@@ -4,7 +4,7 @@ import { createPerson } from '@lupaus/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR, useCliHarness, useTestSmtpServer, withRegister } from '../testing';
 
-/** `lupaus rectify`, `refuse-rectification`, `restrict`, `objection` and `notifications`, as child processes. */
+/** `lupaus rectify`, `refuse-rectification`, `restrict`, `objection` and `notifications`, run in-process. */
 const cli = useCliHarness('lupaus-rights-');
 const smtp = useTestSmtpServer();
 

@@ -4,7 +4,7 @@ import { createPerson, getPerson } from '@lupaus/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR, useCliHarness, withRegister } from '../testing';
 
-/** `lupaus update-service apply`, run as a child process (R2.8). Example 003: source `address_update`. */
+/** `lupaus update-service apply`, run in-process (R2.8). Example 003: source `address_update`. */
 const cli = useCliHarness('lupaus-update-service-');
 let dir: string;
 let url: string | undefined;
