@@ -10,8 +10,9 @@ import { type Backend, type Measurement, percentile } from './persons';
 
 /**
  * P6, the API benchmark: GET /api/v1/persons/:id through the real app (`buildApp`, listening on 127.0.0.1, an
- * API token of a signed-in administrator: authentication, the permission, the purpose, getPerson's transaction
- * with the person, contact points, provenance and contact roles, its audit row, the response schema) with
+ * API token of a signed-in administrator: authentication, the permission, the purpose, getPerson's one read
+ * of the person, contact points, provenance and contact roles, its audit row committed through the group-commit
+ * appender, the response schema) with
  * `clients` concurrent keep-alive clients for `seconds`, against a bare Fastify route on the same database
  * running the same reads in one statement (no authentication, transaction or audit). The clients run in a worker
  * thread (Node's fetch), so that they do not share the server's thread.

@@ -9,7 +9,7 @@ import type { Backend, Measurement } from './persons';
 /**
  * P5, the marketing segment benchmark (R3.2): `exportSegment` (the marketing gate: restrictions, erasure marks,
  * objections, the latest consent per channel and purpose, consumer or business, a contact point, suppression
- * lists; an audit row per person selected; the CSV) over the persons of a populated register of 003-auntie,
+ * lists; one audit row per page naming the persons selected; the CSV) over the persons of a populated register of 003-auntie,
  * against raw SQL computing the same set. First `loadMarketingFacts` gives a realistic share of the persons
  * consents, withdrawals, prohibitions, objections, restrictions and suppressed contact points
  * (`MARKETING_SHARES`), by set-based SQL (setup, not measured).

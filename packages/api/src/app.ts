@@ -23,9 +23,11 @@ import { installErrorHandling } from './errors';
 import { installHardening } from './hardening';
 import { openApiDocument } from './openapi';
 import { accessRoutes } from './routes/access';
+import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit';
 import { breachRoutes } from './routes/breaches';
 import { consentRoutes } from './routes/consents';
+import { dashboardRoutes } from './routes/dashboards';
 import { duplicateRoutes } from './routes/duplicates';
 import { erasureRoutes } from './routes/erasure';
 import { fileRoutes } from './routes/files';
@@ -34,9 +36,11 @@ import { interactionRoutes } from './routes/interactions';
 import { marketingRoutes } from './routes/marketing';
 import { organisationRoutes } from './routes/organisations';
 import { personRoutes } from './routes/persons';
+import { publicRoutes } from './routes/public';
 import { recordRoutes } from './routes/records';
 import { registerRoutes } from './routes/register';
 import { relationshipRoutes } from './routes/relationship';
+import { requestDeskRoutes } from './routes/request-desk';
 import { requestRoutes } from './routes/requests';
 import { retentionRoutes } from './routes/retention';
 import { rightsRoutes } from './routes/rights';
@@ -178,7 +182,14 @@ export async function assembleApp(
   app.decorate('lupausRoutes', routes);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app);
+  installErrorHandling(app, {
+    languages: () => setup.register().definition.languages,
+    fieldLabel: (id, lang) => {
+      const c = setup.register().catalogue;
+      const label = (c.field('person', id) ?? c.fields.find((f) => f.id === id))?.label;
+      return label ? (label[lang] ?? label.fi) : undefined;
+    },
+  });
   await installHardening(app);
 
   await app.register(fastifySwagger, {
@@ -244,6 +255,16 @@ export async function assembleApp(
             'Personal data breaches: the persons affected, the 72-hour clock for the authority and the notices to the persons (GDPR art. 33–34)',
         },
         {
+          name: 'dashboards',
+          description:
+            'Counts for the staff dashboards: requests by deadline, consents, retention ahead (R7.1)',
+        },
+        {
+          name: 'public',
+          description:
+            "The data subject's public page: the notice, requests confirmed by an emailed one-time link, and the subject's own session (R7.2)",
+        },
+        {
           name: 'audit',
           description:
             'The audit trail: who read or wrote whose data, when and why, by person and by user, and the check of its hash chain (R6.4)',
@@ -286,13 +307,17 @@ export async function assembleApp(
       await consentRoutes(api, ctx);
       await marketingRoutes(api, ctx);
       await requestRoutes(api, ctx);
+      await requestDeskRoutes(api, ctx);
+      await dashboardRoutes(api, ctx);
       await accessRoutes(api, ctx);
       await rightsRoutes(api, ctx);
       await erasureRoutes(api, ctx);
       await auditRoutes(api, ctx);
       await breachRoutes(api, ctx);
+      await adminRoutes(api, ctx);
       await updateRoutes(api, ctx);
       await importRoutes(api, ctx);
+      await publicRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

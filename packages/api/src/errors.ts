@@ -1,4 +1,13 @@
-import { ERRORS, type ErrorCode, isLupausError, type ProblemDetail } from '@lupaus/core';
+import {
+  ERRORS,
+  type ErrorCode,
+  isLupausError,
+  localizeProblem,
+  type MessageLanguage,
+  messageLanguage,
+  type ProblemDetail,
+  validationMessage,
+} from '@lupaus/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 
@@ -9,6 +18,11 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
  *   part of the request (`body.fields.email`, `query.limit`, `params.id`); 422 for a body, 400 otherwise;
  * - a body that is not JSON (or another malformed request) as `BAD_REQUEST`;
  * - anything else as 500 `INTERNAL`, logged but never shown: no stack, no internal message.
+ *
+ * The problems of a validation (hetu, y-tunnus, phone, email, required, enum, dates ...) carry a `code`; their
+ * messages are answered in the language of the request (`Accept-Language` fi, en or sv; else the register's first
+ * language; else Finnish) from the one catalogue `PROBLEM_MESSAGES` of @lupaus/core (errors/messages.ts), with a
+ * field named by its label in that language. The code, `at` and params stay the same in every language.
  */
 export interface ErrorBody {
   error: { code: string; message: string; problems: ProblemDetail[] };
@@ -36,11 +50,52 @@ export function problemPath(context: string | undefined, instancePath: string): 
   return [head, ...parts].join('.');
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** What the error handler needs of the register to speak the request's language (both may throw: no register yet). */
+export interface ErrorLocale {
+  /** The register's languages, the first its default. */
+  languages(): readonly string[];
+  /** A field's label in a language, by the field id (a person's field first, then any holder's). */
+  fieldLabel(fieldId: string, lang: MessageLanguage): string | undefined;
+}
+
+function safely<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The language of a request's messages: its `Accept-Language` among fi, en, sv, else the register's first. */
+export function requestLanguage(request: FastifyRequest, locale?: ErrorLocale): MessageLanguage {
+  const first = locale ? safely(() => locale.languages()[0]) : undefined;
+  const fallback: MessageLanguage = first === 'en' || first === 'sv' ? first : 'fi';
+  return messageLanguage(request.headers['accept-language'], fallback);
+}
+
+/** The error's message and problems in the request's language (codes and paths unchanged). */
+function localized(
+  request: FastifyRequest,
+  locale: ErrorLocale | undefined,
+  code: string,
+  message: string,
+  problems: ProblemDetail[],
+): ErrorBody {
+  if (!problems.some((p) => p.code)) return errorBody(code, message, problems);
+  const lang = requestLanguage(request, locale);
+  const label = (id: string, l: MessageLanguage) =>
+    locale ? safely(() => locale.fieldLabel(id, l)) : undefined;
+  const out = problems.map((p) => localizeProblem(p, lang, label));
+  const first = out[0];
+  const base = code === 'VALIDATION_FAILED' ? validationMessage(lang) : message;
+  return errorBody(code, code === 'VALIDATION_FAILED' && first ? `${base} ${first.message}` : message, out);
+}
+
+export function installErrorHandling(app: FastifyInstance, locale?: ErrorLocale): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (isLupausError(err)) {
       if (err.status >= 500) request.log.error({ err }, 'register error');
-      return reply.code(err.status).send(errorBody(err.code, err.message, err.problems));
+      return reply.code(err.status).send(localized(request, locale, err.code, err.message, err.problems));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const context = err.validationContext;

@@ -47,9 +47,12 @@ export const CSP_DIRECTIVES: Record<string, string[]> = {
   formAction: ["'self'"],
 };
 
-/** Whether a route is one of signing in: a public route under `/auth/`. */
+/**
+ * Whether a route is one of signing in: a public route under `/auth/`, or one of the public page's that sends
+ * an email or uses an emailed link (`/public/requests`, `/public/links/`): they get the stricter limit.
+ */
 export function isSignInRoute(url: string): boolean {
-  return /\/auth\//.test(url);
+  return /\/auth\/|\/public\/requests$|\/public\/links\//.test(url);
 }
 
 /** The CSP source of every `<style>` element of an HTML document: `'sha256-…'` of its exact text. */

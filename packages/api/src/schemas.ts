@@ -15,7 +15,15 @@ export const TextOut = z.object({ fi: z.string(), en: z.string(), sv: z.string()
 
 export const ProblemOut = z.object({
   at: z.string().describe('Where: a field name, a JSON path such as body.fields.email, or line:column.'),
-  message: z.string(),
+  message: z.string().describe('For a person, in the language of the request (Accept-Language fi, en, sv).'),
+  code: z
+    .string()
+    .optional()
+    .describe('Machine-readable: what is wrong (hetu.check, email.invalid, field.required ...).'),
+  params: z
+    .record(z.string(), z.union([z.string(), z.number()]))
+    .optional()
+    .describe('The values the message names, such as the field id.'),
 });
 
 export const ErrorOut = z

@@ -38,7 +38,7 @@ export function testHetu(ddmmyy: string, sign: string, individual: number): stri
 export function errorOf(res: LightMyRequestResponse): {
   code: string;
   message: string;
-  problems: { at: string; message: string }[];
+  problems: { at: string; message: string; code?: string }[];
 } {
   return (
     res.json() as { error: { code: string; message: string; problems: { at: string; message: string }[] } }

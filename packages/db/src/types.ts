@@ -568,6 +568,34 @@ export interface Database {
   person_merges: PersonMergesTable;
   import_runs: ImportRunsTable;
   person_not_duplicates: PersonNotDuplicatesTable;
+  public_requests: PublicRequestsTable;
+  subject_sessions: SubjectSessionsTable;
+}
+
+/** A request sent on the public page, waiting for its one-time link (R7.2); the token only as its SHA-256. */
+export interface PublicRequestsTable {
+  id: string;
+  token_hash: string;
+  kind: string;
+  lang: string;
+  email: string | null;
+  given_name: string | null;
+  message: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  outcome: string | null;
+  request_ids: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+/** A data subject's short session after the link (R7.2): the token and CSRF token for the public page only. */
+export interface SubjectSessionsTable {
+  id: string;
+  token_hash: string;
+  csrf_token: string;
+  public_request_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export type PersonRow = Selectable<PersonsTable>;

@@ -4,9 +4,17 @@ import { ApiError, api, type Me, onSignedOut, setCsrfToken } from './api';
 import { type Session, SessionContext, useRegisterData } from './context';
 import { Frame } from './Frame';
 import { CommitmentPage, EnrolPage, PasswordChangePage, SignInPage } from './pages/Auth';
+import { AdminPage } from './pages/admin';
+import { DashboardsPage } from './pages/dashboards/DashboardsPage';
+import { MarketingPage } from './pages/marketing/Marketing';
+import { OrganisationPage } from './pages/organisations/Organisation';
+import { OrganisationsPage } from './pages/organisations/Organisations';
 import { PersonPage } from './pages/Person';
 import { PersonNewPage } from './pages/PersonNew';
 import { PersonsPage } from './pages/Persons';
+import { RequestPage } from './pages/requests/RequestPage';
+import { RequestsPage } from './pages/requests/RequestsPage';
+import { PublicApp } from './public/PublicApp';
 import { navigate, usePath } from './router';
 
 type Stage =
@@ -25,7 +33,13 @@ function stageOf(me: Me): Stage {
   return { kind: 'ready', me };
 }
 
+/** The data subject's public privacy pages (`/privacy…`, R7.2) need no sign-in; everything else is the staff's app. */
 export function App() {
+  const path = usePath();
+  return path === '/privacy' || path.startsWith('/privacy/') ? <PublicApp /> : <StaffApp />;
+}
+
+function StaffApp() {
   const [stage, setStage] = useState<Stage>({ kind: 'loading' });
 
   const refresh = useCallback(async () => {
@@ -130,6 +144,15 @@ function Routes() {
   if (path === '/persons/new') return <PersonNewPage />;
   const m = /^\/persons\/([0-9a-fA-F-]{36})$/.exec(path);
   if (m?.[1]) return <PersonPage id={m[1]} />;
+  if (path === '/organisations') return <OrganisationsPage />;
+  const org = /^\/organisations\/([0-9a-fA-F-]{36})$/.exec(path);
+  if (org?.[1]) return <OrganisationPage id={org[1]} />;
+  if (path === '/marketing') return <MarketingPage />;
+  if (path === '/requests') return <RequestsPage />;
+  const rq = /^\/requests\/([0-9a-fA-F-]{36})$/.exec(path);
+  if (rq?.[1]) return <RequestPage id={rq[1]} />;
+  if (path === '/dashboards') return <DashboardsPage />;
+  if (path === '/admin' || path.startsWith('/admin/')) return <AdminPage path={path} />;
   return (
     <section className="page">
       <h1>{t('notFound.title')}</h1>

@@ -39,18 +39,38 @@ const NAV: NavItem[] = [
   },
   {
     key: 'organisations',
+    href: '/organisations',
+    permission: 'persons.read',
+    active: (p) => p.startsWith('/organisations'),
     icon: icon('M3 21h18M5 21V7l7-4 7 4v14M9 9h.01M15 9h.01M9 13h.01M15 13h.01M10 21v-4h4v4'),
   },
   {
     key: 'requests',
+    href: '/requests',
+    permission: 'requests.manage',
+    active: (p) => p.startsWith('/requests'),
     icon: icon(
       'M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2M9 5a2 2 0 0 0 2 2h2a2 2 0 0 0 2-2M9 5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2M9 14l2 2 4-4',
     ),
   },
-  { key: 'dashboards', icon: icon('M4 20V10M10 20V4M16 20v-7M22 20H2') },
-  { key: 'marketing', icon: icon('M3 11l18-8-8 18-2-8-8-2z') },
+  {
+    key: 'dashboards',
+    href: '/dashboards',
+    active: (p) => p.startsWith('/dashboards'),
+    icon: icon('M4 20V10M10 20V4M16 20v-7M22 20H2'),
+  },
+  {
+    key: 'marketing',
+    href: '/marketing',
+    permission: 'marketing.select',
+    active: (p) => p.startsWith('/marketing'),
+    icon: icon('M3 11l18-8-8 18-2-8-8-2z'),
+  },
   {
     key: 'administration',
+    href: '/admin',
+    permission: 'register.read',
+    active: (p) => p.startsWith('/admin'),
     icon: icon(
       'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z',
     ),

@@ -1,3 +1,5 @@
+import i18next from 'i18next';
+
 /**
  * The app's one way to the HTTP API (same origin, `/api/v1`). The session is the HttpOnly cookie the API sets;
  * every unsafe request carries the session's CSRF token in `x-csrf-token`. A failed request throws `ApiError`
@@ -6,7 +8,10 @@
  */
 export interface Problem {
   at: string;
+  /** In the language the app sends as Accept-Language. */
   message: string;
+  /** Machine-readable: hetu.check, email.invalid, field.required ... */
+  code?: string;
 }
 
 export class ApiError extends Error {
@@ -39,7 +44,11 @@ export async function api<T>(
   path: string,
   body?: unknown,
 ): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The API answers validation messages in the language of the app (issue 7).
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': i18next.language || 'fi',
+  };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
@@ -203,4 +212,39 @@ export interface RegisterOut {
     channels: { id: string; name: Text; electronic: boolean }[];
     purposes: { id: string; name: Text; model: 'opt_in' | 'opt_out'; profiling: boolean }[];
   };
+}
+
+/**
+ * A request whose answer is a file (a CSV segment, labels): its bytes, its name from Content-Disposition and its
+ * headers. Errors are thrown as by `api`.
+ */
+export async function apiFile(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ blob: Blob; filename: string; headers: Headers }> {
+  const headers: Record<string, string> = { 'accept-language': i18next.language || 'fi' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  }).catch(() => {
+    throw new ApiError(0, 'NETWORK', 'The server could not be reached.');
+  });
+  if (!res.ok) {
+    const json = safeJson(await res.text()) as {
+      error?: { code?: string; message?: string; problems?: Problem[] };
+    } | null;
+    throw new ApiError(
+      res.status,
+      json?.error?.code ?? 'HTTP_ERROR',
+      json?.error?.message ?? res.statusText,
+      json?.error?.problems ?? [],
+    );
+  }
+  const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  return { blob: await res.blob(), filename, headers: res.headers };
 }

@@ -21,6 +21,12 @@ export const AuditQuery = z.strictObject({
     .max(200)
     .optional()
     .describe('Who: what this user (or `system`) has read and written.'),
+  action: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('What was done: the action of the row, such as read, reveal or user.create.'),
   from: z.string().min(1).optional().describe('From this time on (ISO 8601 date or date and time).'),
   to: z.string().min(1).optional().describe('Before this time (ISO 8601 date or date and time).'),
   limit: z.coerce.number().int().min(1).max(1000).optional().describe('Rows per page (default 100).'),
@@ -77,7 +83,8 @@ export async function auditRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
       config: { permission: 'audit.read' },
       schema: {
         tags: ['audit'],
-        summary: 'Search the audit trail by person ("who has looked at my data"), by user and by time',
+        summary:
+          'Search the audit trail by person ("who has looked at my data"), by user, by action and by time',
         querystring: AuditQuery,
         response: { 200: AuditPageOut, ...errorResponses },
       },
@@ -87,6 +94,7 @@ export async function auditRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
       const page = await searchAudit(ctx.register(), ctx.actor(request), {
         ...(q.personId !== undefined ? { personId: q.personId } : {}),
         ...(q.userId !== undefined ? { actor: q.userId } : {}),
+        ...(q.action !== undefined ? { action: q.action } : {}),
         ...(q.from !== undefined ? { from: q.from } : {}),
         ...(q.to !== undefined ? { to: q.to } : {}),
         ...(q.limit !== undefined ? { limit: q.limit } : {}),

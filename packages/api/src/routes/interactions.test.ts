@@ -90,7 +90,9 @@ describe('POST /interactions/batch (002-vastuu-group)', () => {
       'events[3].kind',
       'events[4].fields.shoe_size',
     ]);
-    expect(e.problems[0]?.message).toBe('ip_address must be an IPv4 or IPv6 address');
+    // In the register's language (Finnish) when the request names none; the code is the same in every language.
+    expect(e.problems[0]?.code).toBe('ip.invalid');
+    expect(e.problems[0]?.message).toMatch(/^IP-osoite.* on IPv4- tai IPv6-osoite\.$/);
     expect(await count('interactions')).toBe(before.rows);
     expect(await count('audit_log')).toBe(before.audit);
   });

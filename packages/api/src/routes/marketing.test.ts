@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, pdfText } from '../../../engine/src/marketing/testing';
 import { errorOf, type TestApp, testApp } from '../test-app';
@@ -87,11 +88,12 @@ describe('the marketing routes', () => {
     expect(bad.statusCode).toBe(422);
     expect(errorOf(bad).problems[0]).toMatchObject({ at: 'purpose' });
     expect(errorOf(bad).problems[0]?.message).toContain('declared: direct_marketing');
+    // One row per page of persons selected, naming them in person_ids (R6.4).
     const audits = await t.register.db
       .selectFrom('audit_log')
-      .select('person_id')
+      .select('person_ids')
       .where('action', '=', 'marketing_select')
-      .where('person_id', '=', ids.stays!)
+      .where(sql<boolean>`person_ids @> array[${ids.stays!}]::uuid[]`)
       .execute();
     expect(audits.length).toBeGreaterThanOrEqual(3);
   });

@@ -1,4 +1,4 @@
-import { exportLabels, exportSegment, selectForMarketing } from '@lupaus/engine';
+import { countLeftOut, exportLabels, exportSegment, selectForMarketing } from '@lupaus/engine';
 import { z } from 'zod';
 import type { ApiContext, ZodApp } from '../app';
 import { errorResponses, Uuid } from '../schemas';
@@ -64,6 +64,25 @@ const SelectionOut = z.object({
       address: AddressOut.nullable(),
     }),
   ),
+  suppressedBy: z
+    .record(z.string(), z.number().int())
+    .optional()
+    .describe(
+      'Persons left out because a contact point is on a suppression list, counted by the list’s name (objection and prohibition for a person’s own).',
+    ),
+  leftOut: z
+    .object({
+      restricted: z.number().int(),
+      objection: z.number().int(),
+      noContact: z.number().int(),
+      prohibited: z.number().int(),
+      withdrawn: z.number().int(),
+      noConsent: z.number().int(),
+    })
+    .optional()
+    .describe(
+      'Persons the gate left out before the suppression lists, counted by the first rule that kept each out.',
+    ),
 });
 
 const BytesOut = z.string().meta({ format: 'binary' }).describe('The CSV, PDF or HTML document.');
@@ -84,7 +103,10 @@ export async function marketingRoutes(api: ZodApp, ctx: ApiContext): Promise<voi
         response: { 200: SelectionOut, ...errorResponses },
       },
     },
-    async (request) => selectForMarketing(ctx.register(), ctx.actor(request), request.body),
+    async (request) => {
+      const selection = await selectForMarketing(ctx.register(), ctx.actor(request), request.body);
+      return { ...selection, leftOut: await countLeftOut(ctx.register(), ctx.actor(request), request.body) };
+    },
   );
 
   api.post(

@@ -89,6 +89,13 @@ export const ERRORS = {
       'The data subject must be told before a restriction of processing is lifted (art. 18(3)): send the notice of lifting first, then lift.',
   },
   BREACH_CLOSED: { status: 409, message: 'The breach is closed: nothing more can be recorded on it.' },
+  LINK_INVALID: {
+    status: 404,
+    message:
+      'This link is not valid: check that it was copied whole from the email, or send the request again.',
+  },
+  LINK_EXPIRED: { status: 410, message: 'This link has expired: send the request again to get a new one.' },
+  LINK_USED: { status: 410, message: 'This link was used already: each link works once.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -96,7 +103,12 @@ export type ErrorCode = keyof typeof ERRORS;
 export interface ProblemDetail {
   /** Where: a field name, a JSON path, or `line:column`. */
   at: string;
+  /** In English; the API answers it in the request's language when `code` is in `PROBLEM_MESSAGES`. */
   message: string;
+  /** Machine-readable: what is wrong (`hetu.check`, `field.required`, `enum.invalid` ...). */
+  code?: string;
+  /** The values the message names (`{ field: 'email', expected: 'T' }`). */
+  params?: Record<string, string | number>;
 }
 
 export class LupausError extends Error {

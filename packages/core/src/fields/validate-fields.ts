@@ -53,7 +53,12 @@ export function validateFields(
   const problems: ProblemDetail[] = [];
   const undeclared: string[] = [];
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    problems.push({ at: prefix, message: 'fields must be an object of field names and values' });
+    problems.push({
+      at: prefix,
+      message: 'fields must be an object of field names and values',
+      code: 'fields.object',
+      params: {},
+    });
     return { values, problems, undeclared };
   }
   const declared = options.category
@@ -70,6 +75,8 @@ export function validateFields(
         message: `the register definition does not declare the field "${name}" for ${options.category ? `category ${options.category}` : holder}; declared fields: ${declared
           .map((f) => f.id)
           .join(', ')}`,
+        code: 'field.undeclared',
+        params: { field: name, declared: declared.map((f) => f.id).join(', ') },
       });
       continue;
     }
@@ -79,7 +86,13 @@ export function validateFields(
       continue;
     }
     if (raw === null) {
-      if (field.required) problems.push({ at, message: `${name} is required and cannot be removed` });
+      if (field.required)
+        problems.push({
+          at,
+          message: `${name} is required and cannot be removed`,
+          code: 'field.required',
+          params: { field: name },
+        });
       else values[name] = null;
       continue;
     }
@@ -101,7 +114,12 @@ export function validateFields(
   if (options.requireRequired) {
     for (const f of declared) {
       if (f.required && (input[f.id] === undefined || input[f.id] === null)) {
-        problems.push({ at: `${prefix}.${f.id}`, message: `${f.id} is required` });
+        problems.push({
+          at: `${prefix}.${f.id}`,
+          message: `${f.id} is required`,
+          code: 'field.required',
+          params: { field: f.id },
+        });
       }
     }
   }
@@ -110,91 +128,126 @@ export function validateFields(
 
 type Result = { value: unknown } | { problem: ProblemDetail };
 
-function fail(at: string, message: string): Result {
-  return { problem: { at, message } };
+/** A problem with its English message, its code and the values the translated message names. */
+function fail(
+  at: string,
+  message: string,
+  code = 'field.invalid',
+  params: Record<string, string | number> = {},
+): Result {
+  return { problem: { at, message, code, params } };
 }
 
 function validateValue(field: CatalogueField, raw: unknown, at: string): Result {
   switch (field.type) {
     case 'text':
     case 'longtext': {
-      if (typeof raw !== 'string') return fail(at, `${field.id} must be text`);
+      if (typeof raw !== 'string')
+        return fail(at, `${field.id} must be text`, 'text.type', { field: field.id });
       const v = raw.trim();
       const max = field.maxLength ?? (field.type === 'text' ? DEFAULT_TEXT_MAX : LONGTEXT_MAX);
-      if (v.length === 0) return fail(at, `${field.id} is empty; send null to remove it`);
+      if (v.length === 0)
+        return fail(at, `${field.id} is empty; send null to remove it`, 'text.empty', { field: field.id });
       if (v.length > max)
-        return fail(at, `${field.id} is ${v.length} characters long; at most ${max} are allowed`);
+        return fail(
+          at,
+          `${field.id} is ${v.length} characters long; at most ${max} are allowed`,
+          'text.too_long',
+          {
+            field: field.id,
+            length: v.length,
+            max,
+          },
+        );
       return { value: v };
     }
     case 'text_list': {
       if (!Array.isArray(raw) || raw.some((x) => typeof x !== 'string' || x.trim() === '')) {
-        return fail(at, `${field.id} must be a list of non-empty texts`);
+        return fail(at, `${field.id} must be a list of non-empty texts`, 'list.type', { field: field.id });
       }
       const items = (raw as string[]).map((x) => x.trim());
       const tooLong = items.find((x) => x.length > (field.maxLength ?? DEFAULT_TEXT_MAX));
-      if (tooLong) return fail(at, `an item of ${field.id} is too long`);
+      if (tooLong)
+        return fail(at, `an item of ${field.id} is too long`, 'list.item_too_long', { field: field.id });
       if (items.length > 200)
-        return fail(at, `${field.id} has ${items.length} items; at most 200 are allowed`);
+        return fail(at, `${field.id} has ${items.length} items; at most 200 are allowed`, 'list.too_many', {
+          field: field.id,
+          count: items.length,
+          max: 200,
+        });
       return { value: items };
     }
     case 'integer':
       if (typeof raw !== 'number' || !Number.isSafeInteger(raw))
-        return fail(at, `${field.id} must be a whole number`);
+        return fail(at, `${field.id} must be a whole number`, 'integer.type', { field: field.id });
       return { value: raw };
     case 'number':
     case 'money':
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) return fail(at, `${field.id} must be a number`);
+      if (typeof raw !== 'number' || !Number.isFinite(raw))
+        return fail(at, `${field.id} must be a number`, 'number.type', { field: field.id });
       return { value: raw };
     case 'boolean':
-      if (typeof raw !== 'boolean') return fail(at, `${field.id} must be true or false`);
+      if (typeof raw !== 'boolean')
+        return fail(at, `${field.id} must be true or false`, 'boolean.type', { field: field.id });
       return { value: raw };
     case 'date': {
       if (typeof raw !== 'string' || !isIsoDate(raw))
-        return fail(at, `${field.id} must be a date written YYYY-MM-DD`);
+        return fail(at, `${field.id} must be a date written YYYY-MM-DD`, 'date.invalid', { field: field.id });
       return { value: raw };
     }
     case 'datetime': {
       if (typeof raw !== 'string' || !isIsoDateTime(raw)) {
-        return fail(at, `${field.id} must be an ISO 8601 date and time`);
+        return fail(at, `${field.id} must be an ISO 8601 date and time`, 'datetime.invalid', {
+          field: field.id,
+        });
       }
       return { value: new Date(raw).toISOString() };
     }
     case 'enum': {
       const options = field.options?.map((o) => o.value) ?? [];
       if (typeof raw !== 'string' || !options.includes(raw)) {
-        return fail(at, `${field.id} must be one of ${options.join(', ')}`);
+        return fail(at, `${field.id} must be one of ${options.join(', ')}`, 'enum.invalid', {
+          field: field.id,
+          options: options.join(', '),
+        });
       }
       return { value: raw };
     }
     case 'email': {
-      if (typeof raw !== 'string') return fail(at, `${field.id} must be an email address`);
+      if (typeof raw !== 'string')
+        return fail(at, `${field.id} must be an email address`, 'email.type', { field: field.id });
       const r = parseEmail(raw);
-      return r.ok ? { value: r.value } : fail(at, r.reason);
+      return r.ok ? { value: r.value } : fail(at, r.reason, r.code, { field: field.id, ...r.params });
     }
     case 'phone': {
-      if (typeof raw !== 'string') return fail(at, `${field.id} must be a phone number`);
+      if (typeof raw !== 'string')
+        return fail(at, `${field.id} must be a phone number`, 'phone.type', { field: field.id });
       const r = parsePhone(raw);
-      return r.ok ? { value: r.value } : fail(at, r.reason);
+      return r.ok ? { value: r.value } : fail(at, r.reason, r.code, { field: field.id, ...r.params });
     }
     case 'hetu': {
-      if (typeof raw !== 'string') return fail(at, `${field.id} must be a personal identity code`);
+      if (typeof raw !== 'string')
+        return fail(at, `${field.id} must be a personal identity code`, 'hetu.type', { field: field.id });
       const r = parseHetu(raw);
-      return r.ok ? { value: r.value } : fail(at, `invalid personal identity code: ${r.reason}`);
+      return r.ok
+        ? { value: r.value }
+        : fail(at, `invalid personal identity code: ${r.reason}`, r.code, { field: field.id, ...r.params });
     }
     case 'business_id': {
-      if (typeof raw !== 'string') return fail(at, `${field.id} must be a business id`);
+      if (typeof raw !== 'string')
+        return fail(at, `${field.id} must be a business id`, 'business_id.type', { field: field.id });
       const r = parseYTunnus(raw);
-      return r.ok ? { value: r.value } : fail(at, r.reason);
+      return r.ok ? { value: r.value } : fail(at, r.reason, r.code, { field: field.id, ...r.params });
     }
     case 'url': {
       if (typeof raw !== 'string' || !/^https?:\/\/[^\s]+$/.test(raw) || raw.length > 2000) {
-        return fail(at, `${field.id} must be an http(s) address`);
+        return fail(at, `${field.id} must be an http(s) address`, 'url.invalid', { field: field.id });
       }
       return { value: raw };
     }
     case 'ip_address': {
       if (typeof raw !== 'string' || !isIp(raw))
-        return fail(at, `${field.id} must be an IPv4 or IPv6 address`);
+        return fail(at, `${field.id} must be an IPv4 or IPv6 address`, 'ip.invalid', { field: field.id });
       return { value: raw.toLowerCase() };
     }
     case 'address':
@@ -210,7 +263,14 @@ const ADDRESS_KEYS = new Set(['street', 'poBox', 'postalCode', 'city', 'country'
 
 function validateAddress(field: CatalogueField, raw: unknown, at: string): Result {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return fail(at, `${field.id} must be an object with street, postalCode, city and country`);
+    return fail(
+      at,
+      `${field.id} must be an object with street, postalCode, city and country`,
+      'address.type',
+      {
+        field: field.id,
+      },
+    );
   }
   const obj = raw as Record<string, unknown>;
   const unknownKey = Object.keys(obj).find((k) => !ADDRESS_KEYS.has(k));
@@ -218,26 +278,34 @@ function validateAddress(field: CatalogueField, raw: unknown, at: string): Resul
     return fail(
       `${at}.${unknownKey}`,
       `an address has no "${unknownKey}"; use ${[...ADDRESS_KEYS].join(', ')}`,
+      'address.unknown_part',
+      { field: field.id, part: unknownKey },
     );
   const out: AddressValue = { country: 'FI' };
   for (const key of ['street', 'poBox', 'postalCode', 'city'] as const) {
     const v = obj[key];
     if (v === undefined || v === null) continue;
     if (typeof v !== 'string' || v.trim() === '' || v.length > 200)
-      return fail(`${at}.${key}`, `${key} must be text`);
+      return fail(`${at}.${key}`, `${key} must be text`, 'address.part_text', { field: field.id, part: key });
     out[key] = v.trim();
   }
   if (obj.country !== undefined) {
     if (typeof obj.country !== 'string' || !/^[A-Z]{2}$/.test(obj.country)) {
-      return fail(`${at}.country`, 'country must be an ISO 3166 code such as FI');
+      return fail(`${at}.country`, 'country must be an ISO 3166 code such as FI', 'address.country', {
+        field: field.id,
+      });
     }
     out.country = obj.country;
   }
   if (out.country === 'FI' && out.postalCode && !/^\d{5}$/.test(out.postalCode)) {
-    return fail(`${at}.postalCode`, 'a Finnish postal code has five digits');
+    return fail(`${at}.postalCode`, 'a Finnish postal code has five digits', 'address.postal_code', {
+      field: field.id,
+    });
   }
   if (!out.street && !out.poBox && !out.city)
-    return fail(at, 'an address needs a street, a PO box or a city');
+    return fail(at, 'an address needs a street, a PO box or a city', 'address.incomplete', {
+      field: field.id,
+    });
   return { value: out };
 }
 

@@ -7,7 +7,9 @@
  * parseEmail('Jani@MVS.fi'); // { ok: true, value: 'Jani@mvs.fi', key: 'jani@mvs.fi' }
  * ```
  */
-export type EmailResult = { ok: true; value: string; key: string } | { ok: false; reason: string };
+import type { Failure } from './failure';
+
+export type EmailResult = { ok: true; value: string; key: string } | ({ ok: false } & Failure);
 
 const EMAIL_RE =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -15,7 +17,12 @@ const EMAIL_RE =
 export function parseEmail(input: string): EmailResult {
   const trimmed = input.trim();
   if (trimmed.length > 254 || !EMAIL_RE.test(trimmed) || trimmed.includes('..')) {
-    return { ok: false, reason: `"${trimmed.slice(0, 80)}" is not an email address` };
+    return {
+      ok: false,
+      reason: `"${trimmed.slice(0, 80)}" is not an email address`,
+      code: 'email.invalid',
+      params: { value: trimmed.slice(0, 80) },
+    };
   }
   const at = trimmed.lastIndexOf('@');
   const value = `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;

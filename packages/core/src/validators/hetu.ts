@@ -1,3 +1,5 @@
+import type { Failure } from './failure';
+
 /**
  * Finnish personal identity code (henkilötunnus, hetu): `DDMMYY` + century sign + `NNN` + check character.
  *
@@ -32,7 +34,7 @@ const HETU_RE = /^(\d{2})(\d{2})(\d{2})([-+YXWVUABCDEF])(\d{3})([0-9A-Y])$/;
 
 export type HetuResult =
   | { ok: true; value: string; birthDate: string; temporary: boolean }
-  | { ok: false; reason: string };
+  | ({ ok: false } & Failure);
 
 export function hetuCheckCharacter(nineDigits: string): string {
   return CHECK_CHARS[Number(nineDigits) % 31]!;
@@ -45,6 +47,8 @@ export function parseHetu(input: string): HetuResult {
     return {
       ok: false,
       reason: 'a personal identity code has the form DDMMYYCNNNQ, e.g. 131052-308T (C is the century sign)',
+      code: 'hetu.format',
+      params: {},
     };
   }
   const [, dd, mm, yy, sign, nnn, check] = m as unknown as [
@@ -61,15 +65,30 @@ export function parseHetu(input: string): HetuResult {
   const day = Number(dd);
   const date = new Date(Date.UTC(year, month - 1, day));
   if (month < 1 || month > 12 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return { ok: false, reason: `the date ${dd}.${mm}.${year} in the personal identity code does not exist` };
+    return {
+      ok: false,
+      reason: `the date ${dd}.${mm}.${year} in the personal identity code does not exist`,
+      code: 'hetu.date',
+      params: { date: `${dd}.${mm}.${year}` },
+    };
   }
   const individual = Number(nnn);
   if (individual < 2) {
-    return { ok: false, reason: `the individual number ${nnn} is not issued (002–999)` };
+    return {
+      ok: false,
+      reason: `the individual number ${nnn} is not issued (002–999)`,
+      code: 'hetu.individual',
+      params: { number: nnn },
+    };
   }
   const expected = hetuCheckCharacter(`${dd}${mm}${yy}${nnn}`);
   if (expected !== check) {
-    return { ok: false, reason: `the check character is wrong (expected ${expected}, got ${check})` };
+    return {
+      ok: false,
+      reason: `the check character is wrong (expected ${expected}, got ${check})`,
+      code: 'hetu.check',
+      params: { expected, got: check },
+    };
   }
   return {
     ok: true,

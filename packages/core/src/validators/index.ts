@@ -1,4 +1,5 @@
 export * from './email';
+export * from './failure';
 export * from './hetu';
 export * from './phone';
 export * from './text';

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Failure } from './failure';
 
 /**
  * Phone numbers are stored in E.164. Numbers without a country code are read as Finnish.
@@ -9,16 +10,26 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  * parsePhone('029 56 66700'); // { ok: true, value: '+358295666700' }
  * ```
  */
-export type PhoneResult = { ok: true; value: string } | { ok: false; reason: string };
+export type PhoneResult = { ok: true; value: string } | ({ ok: false } & Failure);
 
 export function parsePhone(input: string, defaultCountry: 'FI' | 'SE' | 'EE' = 'FI'): PhoneResult {
   const trimmed = input.trim();
   if (!/^[+\d][\d\s\-().]{4,30}$/.test(trimmed)) {
-    return { ok: false, reason: `"${trimmed}" is not a phone number` };
+    return {
+      ok: false,
+      reason: `"${trimmed}" is not a phone number`,
+      code: 'phone.invalid',
+      params: { value: trimmed },
+    };
   }
   const parsed = parsePhoneNumberFromString(trimmed, defaultCountry);
   if (!parsed?.isValid()) {
-    return { ok: false, reason: `"${trimmed}" is not a valid phone number` };
+    return {
+      ok: false,
+      reason: `"${trimmed}" is not a valid phone number`,
+      code: 'phone.invalid',
+      params: { value: trimmed },
+    };
   }
   return { ok: true, value: parsed.number };
 }

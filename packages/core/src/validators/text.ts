@@ -22,11 +22,16 @@ export function controlCharacterIn(s: string): string | undefined {
 export function findControlCharacter(
   value: unknown,
   at: string,
-): { at: string; message: string } | undefined {
+): { at: string; message: string; code?: string; params?: Record<string, string> } | undefined {
   if (typeof value === 'string') {
     const where = controlCharacterIn(value);
     return where
-      ? { at, message: `the text holds a control character (${where}), which cannot be stored` }
+      ? {
+          at,
+          message: `the text holds a control character (${where}), which cannot be stored`,
+          code: 'text.control',
+          params: { where },
+        }
       : undefined;
   }
   if (Array.isArray(value)) {

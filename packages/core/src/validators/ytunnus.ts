@@ -1,3 +1,5 @@
+import type { Failure } from './failure';
+
 /**
  * Finnish business id (y-tunnus): seven digits, a hyphen and a check digit.
  * Weights 7, 9, 10, 5, 8, 4, 2; r = sum mod 11; r = 0 gives 0, r = 1 is never issued, otherwise 11 − r.
@@ -11,7 +13,7 @@
  */
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2];
 
-export type YTunnusResult = { ok: true; value: string } | { ok: false; reason: string };
+export type YTunnusResult = { ok: true; value: string } | ({ ok: false } & Failure);
 
 export function yTunnusCheckDigit(sevenDigits: string): number | null {
   let sum = 0;
@@ -25,15 +27,28 @@ export function yTunnusCheckDigit(sevenDigits: string): number | null {
 export function parseYTunnus(input: string): YTunnusResult {
   const trimmed = input.trim();
   const m = /^(\d{6,7})-(\d)$/.exec(trimmed);
-  if (!m) return { ok: false, reason: `"${trimmed}" is not a business id of the form 1234567-8` };
+  if (!m)
+    return {
+      ok: false,
+      reason: `"${trimmed}" is not a business id of the form 1234567-8`,
+      code: 'business_id.format',
+      params: { value: trimmed },
+    };
   const digits = m[1]!.padStart(7, '0');
   const expected = yTunnusCheckDigit(digits);
   if (expected === null)
-    return { ok: false, reason: `${trimmed} cannot be a business id: no check digit exists` };
+    return {
+      ok: false,
+      reason: `${trimmed} cannot be a business id: no check digit exists`,
+      code: 'business_id.no_check',
+      params: { value: trimmed },
+    };
   if (expected !== Number(m[2])) {
     return {
       ok: false,
       reason: `the check digit of business id ${trimmed} is wrong (expected ${digits}-${expected})`,
+      code: 'business_id.check',
+      params: { value: trimmed, expected: `${digits}-${expected}` },
     };
   }
   return { ok: true, value: `${digits}-${m[2]}` };

@@ -7,6 +7,8 @@ import * as m0005 from './0005-accounts-audit-breaches';
 import * as m0006 from './0006-audit-many-persons';
 import * as m0007 from './0007-imports';
 import * as m0008 from './0008-merges';
+import * as m0009 from './0009-nickname-prefix';
+import * as m0010 from './0010-public-page';
 
 /**
  * Every migration, listed statically so that bundling and tests see the same set. Migrations are frozen once
@@ -21,6 +23,8 @@ export const migrations: Record<string, Migration> = {
   '0006-audit-many-persons': m0006,
   '0007-imports': m0007,
   '0008-merges': m0008,
+  '0009-nickname-prefix': m0009,
+  '0010-public-page': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

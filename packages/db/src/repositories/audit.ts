@@ -287,6 +287,7 @@ export async function auditIdsWithHash(db: Executor, hash: string): Promise<stri
 export interface AuditQuery {
   personId?: string;
   actor?: string;
+  action?: string;
   from?: Date;
   to?: Date;
   before?: string;
@@ -303,6 +304,7 @@ export async function searchAuditRows(db: Executor, q: AuditQuery): Promise<Audi
     );
   }
   if (q.actor !== undefined) s = s.where('actor', '=', q.actor);
+  if (q.action !== undefined) s = s.where('action', '=', q.action);
   if (q.from !== undefined) s = s.where('at', '>=', q.from);
   if (q.to !== undefined) s = s.where('at', '<', q.to);
   if (q.before !== undefined) s = s.where('id', '<', q.before);

@@ -120,13 +120,21 @@ export async function hasSignedCurrentCommitment(
   userId: string,
 ): Promise<boolean> {
   if (!isUserId(userId)) return false;
-  const version = await currentCommitmentVersion(db, reg);
-  if (version === null) return false;
+  // One statement (every authenticated request asks): a signature of the version in force, none before it exists.
+  const c = currentCommitment(reg.definition);
   const row = await db
     .selectFrom('commitment_signatures')
     .select('id')
     .where('user_id', '=', userId)
-    .where('version', '=', version)
+    .where('version', '=', (eb) =>
+      eb
+        .selectFrom('commitment_versions')
+        .select('version')
+        .where('label', '=', c.version)
+        .where('content_hash', '=', commitmentContentHash(c))
+        .orderBy('version', 'desc')
+        .limit(1),
+    )
     .executeTakeFirst();
   return row !== undefined;
 }

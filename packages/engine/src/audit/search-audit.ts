@@ -13,6 +13,11 @@ export interface AuditEntryView {
   action: string;
   entityType: string;
   entityId: string | null;
+  /**
+   * Whose data. A row of a view or batch names many persons (`person_ids`) and has none of its own; in a search
+   * by person it shows that person here, so "who has looked at my data" lists list views, searches and marketing
+   * selections that showed them too.
+   */
   personId: string | null;
   purpose: string;
   /** Ids and field names, never values. */
@@ -24,6 +29,8 @@ export interface SearchAuditOptions {
   personId?: string;
   /** Who: what a user has read and written. */
   actor?: string;
+  /** What was done: the action of the row (`read`, `reveal`, `create`, `user.create` …). */
+  action?: string;
   /** From this time on (ISO 8601). */
   from?: string;
   /** Before this time (ISO 8601). */
@@ -41,6 +48,7 @@ export interface AuditPage {
 }
 
 export const DEFAULT_AUDIT_LIMIT = 100;
+const ACTION = /^[a-z][a-z0-9_.:-]{0,99}$/;
 export const MAX_AUDIT_LIMIT = 1000;
 
 function timeOf(value: string | undefined, at: string, problems: ProblemDetail[]): Date | undefined {
@@ -58,7 +66,7 @@ function timeOf(value: string | undefined, at: string, problems: ProblemDetail[]
 
 /**
  * Searches the audit trail (R6.4), newest first, a page at a time: by person ("who has looked at my data"), by
- * user, by time. Audit rows hold ids, never personal data, so a search of them is not itself audited (it reads
+ * user, by action (every `reveal` of a hetu), by time. Audit rows hold ids, never personal data, so a search of them is not itself audited (it reads
  * no personal data, and auditing it would add a row for every row looked at).
  *
  * @example
@@ -87,6 +95,12 @@ export async function searchAudit(reg: Register, actor: Actor, opts: SearchAudit
       message: `a user id holds no control character (${controlCharacterIn(opts.actor)})`,
     });
   }
+  if (opts.action !== undefined && (typeof opts.action !== 'string' || !ACTION.test(opts.action))) {
+    problems.push({
+      at: 'action',
+      message: 'an action is 1 to 100 lower-case letters, digits and . _ : -, starting with a letter',
+    });
+  }
   const from = timeOf(opts.from, 'from', problems);
   const to = timeOf(opts.to, 'to', problems);
   const limit = opts.limit ?? DEFAULT_AUDIT_LIMIT;
@@ -101,6 +115,7 @@ export async function searchAudit(reg: Register, actor: Actor, opts: SearchAudit
   const rows = await searchAuditRows(reg.db, {
     personId,
     actor: opts.actor,
+    action: opts.action,
     from,
     to,
     before: opts.after,
@@ -113,7 +128,7 @@ export async function searchAudit(reg: Register, actor: Actor, opts: SearchAudit
     action: r.action,
     entityType: r.entity_type,
     entityId: r.entity_id,
-    personId: r.person_id,
+    personId: r.person_id ?? (personId !== undefined && r.person_ids?.includes(personId) ? personId : null),
     purpose: r.purpose,
     details: (r.details ?? {}) as Record<string, unknown>,
   }));

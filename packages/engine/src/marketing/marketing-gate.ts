@@ -2,7 +2,7 @@ import { LupausError, type ProblemDetail, utcDate } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { auditEach } from '../audit/audit';
+import { auditPersonsShown } from '../audit/audit';
 import {
   addresseeName,
   type ContactKind,
@@ -53,8 +53,8 @@ import { isId } from '../policy/ids';
  *
  * Steps 1–5 are one set-based statement (works on PGlite and PostgreSQL, for a million persons: it walks the
  * persons' primary key a page at a time, each condition an indexed `exists` or lateral lookup); step 6 one
- * statement per page. Every person selected gets an audit row (action `marketing_select`, the purpose, the
- * channel, the use and one selection id), in the same transaction.
+ * statement per page. Every page of persons selected gets one audit row naming them all in `person_ids` (action
+ * `marketing_select`, the purpose, the channel, the use and one selection id), in the same transaction.
  */
 
 export interface MarketingSelectionInput {
@@ -104,7 +104,8 @@ export const GATE_PAGE = 5000;
 
 const KIND_FIELD: Record<ContactKind, string> = { email: 'email', phone: 'phone', address: 'address' };
 
-interface Checked {
+/** A selection checked by `checkSelection`: the purpose and channel resolved, the filters parsed. */
+export interface Checked {
   purpose: MarketingPurpose;
   channel: MarketingChannel & { kind: ContactKind };
   customerNumbers: string[] | null;
@@ -190,6 +191,57 @@ interface CandidateRow {
   points: unknown;
 }
 
+/**
+ * The rules of steps 1–5 as SQL over `persons p` and the latest choice `lc` (joined by `latestChoice`), written
+ * once for the gate's selection and for the count of who is left out and why (`countLeftOut`), so the two can
+ * never disagree.
+ */
+export function gateRules(c: Checked, now: Date) {
+  const today = utcDate(now);
+  const activeRole = sql<boolean>`exists (select 1 from contact_roles r where r.person_id = p.id
+      and r.starts_on <= ${today}::date and (r.ends_on is null or r.ends_on >= ${today}::date))`;
+  const pointTable =
+    c.channel.kind === 'email'
+      ? 'person_emails'
+      : c.channel.kind === 'phone'
+        ? 'person_phones'
+        : 'person_addresses';
+  const objectionKinds = c.purpose.profiling
+    ? sql`((o.kind = 'direct_marketing' and (o.channel is null or o.channel = ${c.channel.id})) or o.kind = 'profiling')`
+    : sql`(o.kind = 'direct_marketing' and (o.channel is null or o.channel = ${c.channel.id}))`;
+  const optOut = c.purpose.model === 'opt_out';
+  return {
+    activeRole,
+    /** The selection's own filters: customer numbers, person ids, audience. */
+    filters: [
+      c.customerNumbers === null ? sql`true` : sql`p.customer_number = any(${c.customerNumbers}::text[])`,
+      c.personIds === null ? sql`true` : sql`p.id = any(${c.personIds}::uuid[])`,
+      c.audience === 'business'
+        ? activeRole
+        : c.audience === 'consumers'
+          ? sql`not ${activeRole}`
+          : sql`true`,
+    ],
+    /** Step 1: processing restricted … */
+    restricted: sql<boolean>`exists (select 1 from restrictions r where r.person_id = p.id and r.lifted_at is null)`,
+    /** … or an erasure under way. */
+    erasing: sql<boolean>`coalesce(p.relationship_end_reason in (${sql.join(Object.values(ERASURE_MARKS))}), false)`,
+    /** Step 2: an objection to direct marketing on this channel (or to profiling, for a profiling purpose). */
+    objected: sql<boolean>`exists (select 1 from objections o where o.person_id = p.id
+        and o.state in ('upheld', 'pending') and ${objectionKinds})`,
+    /** Step 3: a contact point of the channel's kind. */
+    hasPoint: sql<boolean>`exists (select 1 from ${sql.table(pointTable)} x where x.person_id = p.id)`,
+    /** Step 4: the latest choice of this channel × purpose, as `lc.state`. */
+    latestChoice: sql`left join lateral (
+      select c.state from consents c
+      where c.person_id = p.id and c.channel = ${c.channel.id} and c.purpose = ${c.purpose.id}
+      order by c.at desc, c.id desc limit 1
+    ) lc on true`,
+    /** Step 5: without a consent row, opt-out purposes only, and on an electronic channel business contacts only. */
+    withoutConsent: !optOut ? sql<boolean>`false` : c.channel.electronic ? activeRole : sql<boolean>`true`,
+  };
+}
+
 /** Steps 1–5: one page of candidates after `after`, in person id order. */
 async function candidatePage(
   tx: Executor,
@@ -198,11 +250,7 @@ async function candidatePage(
   after: string | null,
   limit: number,
 ): Promise<CandidateRow[]> {
-  const today = utcDate(now);
-  const electronic = c.channel.electronic;
-  const optOut = c.purpose.model === 'opt_out';
-  const activeRole = sql`exists (select 1 from contact_roles r where r.person_id = p.id
-      and r.starts_on <= ${today}::date and (r.ends_on is null or r.ends_on >= ${today}::date))`;
+  const rules = gateRules(c, now);
   const points =
     c.channel.kind === 'email'
       ? sql`(select coalesce(json_agg(x.value order by x.position), '[]'::json) from person_emails x where x.person_id = p.id)`
@@ -211,39 +259,17 @@ async function candidatePage(
         : sql`(select coalesce(json_agg(json_build_object('street', x.street, 'poBox', x.po_box,
               'postalCode', x.postal_code, 'city', x.city, 'country', x.country) order by x.position), '[]'::json)
             from person_addresses x where x.person_id = p.id)`;
-  const hasPoint =
-    c.channel.kind === 'email'
-      ? sql`exists (select 1 from person_emails x where x.person_id = p.id)`
-      : c.channel.kind === 'phone'
-        ? sql`exists (select 1 from person_phones x where x.person_id = p.id)`
-        : sql`exists (select 1 from person_addresses x where x.person_id = p.id)`;
-  const objectionKinds = c.purpose.profiling
-    ? sql`((o.kind = 'direct_marketing' and (o.channel is null or o.channel = ${c.channel.id})) or o.kind = 'profiling')`
-    : sql`(o.kind = 'direct_marketing' and (o.channel is null or o.channel = ${c.channel.id}))`;
-  // Without a consent row: opt-out purposes only, and on an electronic channel business contacts only.
-  const withoutConsent = !optOut ? sql`false` : electronic ? activeRole : sql`true`;
-  const filters = [
-    after === null ? sql`true` : sql`p.id > ${after}::uuid`,
-    c.customerNumbers === null ? sql`true` : sql`p.customer_number = any(${c.customerNumbers}::text[])`,
-    c.personIds === null ? sql`true` : sql`p.id = any(${c.personIds}::uuid[])`,
-    c.audience === 'business' ? activeRole : c.audience === 'consumers' ? sql`not ${activeRole}` : sql`true`,
-  ];
+  const filters = [after === null ? sql`true` : sql`p.id > ${after}::uuid`, ...rules.filters];
   const result = await sql<CandidateRow>`
-    select p.id, p.customer_number, p.first_name, p.last_name, ${activeRole} as business, ${points} as points
+    select p.id, p.customer_number, p.first_name, p.last_name, ${rules.activeRole} as business, ${points} as points
     from persons p
-    left join lateral (
-      select c.state from consents c
-      where c.person_id = p.id and c.channel = ${c.channel.id} and c.purpose = ${c.purpose.id}
-      order by c.at desc, c.id desc limit 1
-    ) lc on true
+    ${rules.latestChoice}
     where ${sql.join(filters, sql` and `)}
-      and not exists (select 1 from restrictions r where r.person_id = p.id and r.lifted_at is null)
-      and (p.relationship_end_reason is null
-        or p.relationship_end_reason not in (${sql.join(Object.values(ERASURE_MARKS))}))
-      and not exists (select 1 from objections o where o.person_id = p.id
-        and o.state in ('upheld', 'pending') and ${objectionKinds})
-      and ${hasPoint}
-      and (lc.state = 'given' or (lc.state is null and ${withoutConsent}))
+      and not ${rules.restricted}
+      and not ${rules.erasing}
+      and not ${rules.objected}
+      and ${rules.hasPoint}
+      and (lc.state = 'given' or (lc.state is null and ${rules.withoutConsent}))
     order by p.id
     limit ${limit}`.execute(tx);
   return result.rows;
@@ -370,17 +396,16 @@ export async function forEachMarketingPageIn(
         };
       });
     if (admitted.length > 0) {
-      await auditEach(
+      await auditPersonsShown(
         tx,
         reg,
         actor,
         {
           action: 'marketing_select',
-          entityType: 'person',
           purpose: c.purpose.id,
           details: { selectionId, channel: c.channel.id, purpose: c.purpose.id, use },
         },
-        admitted.map((a) => ({ entityId: a.personId, personId: a.personId })),
+        admitted.map((a) => a.personId),
       );
       count += admitted.length;
       await onPage(admitted);

@@ -1,4 +1,5 @@
 import { LupausError } from '@lupaus/core';
+import { searchAuditRows } from '@lupaus/db';
 import { afterEach, describe, expect, it } from 'vitest';
 import { objectToDirectMarketing } from '../consents/object-to-direct-marketing';
 import { recordConsent } from '../consents/record-consent';
@@ -211,20 +212,26 @@ describe('the marketing gate (R3.2)', () => {
     expect(await ids(r, 'direct_marketing', 'post')).toEqual([p.id]);
   });
 
-  it('R3.2 every selected person gets an audit row with the selection id; an undeclared purpose or channel is a 422 listing the declared', async () => {
+  it('R3.2 R6.4 every selected person is named in an audit row with the selection id (one row per page); an undeclared purpose or channel is a 422 listing the declared', async () => {
     const r = await open();
     const a = await person(r, 'Aa');
     const b = await person(r, 'Bb');
     const sel = await selectForMarketing(r, TEST_ADMIN, { purpose: 'direct_marketing', channel: 'post' });
     const rows = await r.db
       .selectFrom('audit_log')
-      .select(['person_id', 'purpose', 'details'])
+      .select(['person_id', 'person_ids', 'purpose', 'details'])
       .where('action', '=', 'marketing_select')
       .execute();
-    expect(rows.map((x) => x.person_id).sort()).toEqual([a.id, b.id].sort());
+    expect(rows).toHaveLength(1);
+    expect([...(rows[0]!.person_ids ?? [])].sort()).toEqual([a.id, b.id].sort());
     for (const row of rows) {
       expect(row.purpose).toBe('direct_marketing');
       expect(row.details).toMatchObject({ selectionId: sel.selectionId, channel: 'post', use: 'selection' });
+    }
+    // A search of the audit trail by person finds the selection for each of them.
+    for (const id of [a.id, b.id]) {
+      const found = await searchAuditRows(r.db, { personId: id, limit: 50 });
+      expect(found.filter((x) => x.action === 'marketing_select')).toHaveLength(1);
     }
     const e = await selectForMarketing(r, TEST_ADMIN, { purpose: 'spam', channel: 'pigeon' }).catch((x) => x);
     expect(e).toBeInstanceOf(LupausError);

@@ -1,10 +1,14 @@
-import { audit } from '../audit/audit';
+import { auditRead } from '../audit/read-audit';
 import type { Actor, Register } from '../context';
 import { authorize } from '../policy/authorize';
 import { resolvePurpose } from '../policy/purpose';
-import { type PersonView, personView, requirePersonRow } from './person-store';
+import { type PersonView, personView, requirePersonWithDetails } from './person-store';
 
-/** Reads one person as the actor may see it; the read is audited with the fields shown. */
+/**
+ * Reads one person as the actor may see it; the read is audited with the fields shown. The audit row goes through
+ * the group-commit appender (`auditRead`): concurrent reads share one lock and one commit, and this returns only
+ * after its own row is committed, so no view is answered without its audit row.
+ */
 export async function getPerson(
   reg: Register,
   actor: Actor,
@@ -13,19 +17,21 @@ export async function getPerson(
 ): Promise<PersonView> {
   authorize(reg, actor, 'persons.read');
   const purpose = resolvePurpose(reg, opts.purpose);
-  return reg.db.transaction().execute(async (tx) => {
-    const row = await requirePersonRow(tx, id);
-    const view = await personView(tx, reg, actor, row);
-    await audit(tx, reg, actor, {
+  const { row, details } = await requirePersonWithDetails(reg.db, id);
+  const view = await personView(reg.db, reg, actor, row, details);
+  await auditRead(reg, [
+    {
+      at: reg.clock.now(),
+      actor: actor.id,
       action: 'read',
       entityType: 'person',
-      entityId: id,
-      personId: id,
+      entityId: row.id,
+      personId: row.id,
       purpose,
       details: { fields: Object.keys(view.fields) },
-    });
-    return view;
-  });
+    },
+  ]);
+  return view;
 }
 
 /** When, from where and by whom each readable field of a person was saved (R2.6). */

@@ -12,9 +12,11 @@ import {
   type Executor,
   findMergedInto,
   findPersonRow,
+  findPersonWithDetails,
   listContactRolesOfPerson,
   listProvenance,
   loadContactPoints,
+  type PersonDetails,
   type PersonRow,
   replaceAddresses,
   replaceEmails,
@@ -160,20 +162,32 @@ export async function writeLists(
 
 export async function requirePersonRow(tx: Executor, id: string, at = 'id'): Promise<PersonRow> {
   const row = await findPersonRow(tx, requireId(id, 'person', at));
-  if (!row) {
-    // A merged person's id says where the person went (R2.7).
-    const merged = await findMergedInto(tx, id);
-    if (merged) {
-      throw new LupausError('PERSON_MERGED', { id, mergedInto: merged.keptId }, [
-        {
-          at: 'id',
-          message: `person ${id} was merged into person ${merged.keptId} on ${merged.at.toISOString()}`,
-        },
-      ]);
-    }
-    throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no person ${id}` }]);
+  return row ?? personMissing(tx, id);
+}
+
+/** A person's row with what a view of it shows, in one statement (see `findPersonWithDetails`); errors as `requirePersonRow`. */
+export async function requirePersonWithDetails(
+  db: Executor,
+  id: string,
+  at = 'id',
+): Promise<{ row: PersonRow; details: PersonDetails }> {
+  const found = await findPersonWithDetails(db, requireId(id, 'person', at));
+  return found ?? personMissing(db, id);
+}
+
+/** Throws PERSON_MERGED (naming where the person went) or NOT_FOUND for an id with no person. */
+async function personMissing(tx: Executor, id: string): Promise<never> {
+  // A merged person's id says where the person went (R2.7).
+  const merged = await findMergedInto(tx, id);
+  if (merged) {
+    throw new LupausError('PERSON_MERGED', { id, mergedInto: merged.keptId }, [
+      {
+        at: 'id',
+        message: `person ${id} was merged into person ${merged.keptId} on ${merged.at.toISOString()}`,
+      },
+    ]);
   }
-  return row;
+  throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no person ${id}` }]);
 }
 
 /**
@@ -222,9 +236,11 @@ export async function personView(
   reg: Register,
   actor: Actor,
   row: PersonRow,
+  /** What `findPersonWithDetails` read with the row; else read here. */
+  details?: PersonDetails,
 ): Promise<PersonView> {
   const readable = readableFields(reg, actor, 'person');
-  const points = await loadContactPoints(tx, row.id);
+  const points = details?.points ?? (await loadContactPoints(tx, row.id));
   const fields: Record<string, unknown> = {};
   for (const f of readable) {
     const value = personFieldValue(reg, row, points, f.id, { hetu: 'masked' });
@@ -233,7 +249,7 @@ export async function personView(
   }
   const readableIds = new Set(readable.map((f) => f.id));
   const provenance: PersonView['provenance'] = {};
-  for (const p of await listProvenance(tx, 'person', row.id)) {
+  for (const p of details?.provenance ?? (await listProvenance(tx, 'person', row.id))) {
     if (!readableIds.has(p.field)) continue;
     provenance[p.field] = {
       source: p.source,
@@ -241,7 +257,7 @@ export async function personView(
       savedBy: p.saved_by,
     };
   }
-  const roles = await listContactRolesOfPerson(tx, row.id);
+  const roles = details?.contactRoles ?? (await listContactRolesOfPerson(tx, row.id));
   return {
     id: row.id,
     fields,

@@ -1,3 +1,4 @@
+import { searchAuditRows } from '@lupaus/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Register } from '../context';
@@ -208,14 +209,34 @@ describe('persons (003-auntie)', () => {
     });
     await getPerson(reg, SERVICE, p.id);
     await listPersons(reg, SERVICE, { limit: 200 });
-    const rows = await reg.db
+    await searchPersons(reg, SERVICE, { q: 'uniik' });
+    // A search of the audit trail by person finds the person's own rows and the views that named them.
+    const rows = (await searchAuditRows(reg.db, { personId: p.id, limit: 50 })).reverse();
+    expect(rows.map((r) => r.action)).toEqual(['create', 'read', 'list', 'search']);
+    expect(JSON.stringify(rows)).not.toMatch(/Salla|Uniikki/);
+  });
+
+  it('R6.4 a list or search view writes ONE audit row naming every person shown', async () => {
+    const last = await sql<{ id: string }>`select coalesce(max(id), 0)::text as id from audit_log`.execute(
+      reg.db,
+    );
+    const shown = await listPersons(reg, SERVICE, { limit: 3 });
+    const found = await searchPersons(reg, SERVICE, { q: 'zzzqqq-nobody' });
+    expect(shown.items.length).toBeGreaterThan(1);
+    expect(found).toEqual([]);
+    const after = await reg.db
       .selectFrom('audit_log')
       .selectAll()
-      .where('person_id', '=', p.id)
-      .orderBy('id')
+      .where('id', '>', last.rows[0]!.id)
       .execute();
-    expect(rows.map((r) => r.action)).toEqual(['create', 'read', 'list']);
-    expect(JSON.stringify(rows)).not.toMatch(/Salla|Uniikki/);
+    // The list wrote one row; the search that showed nobody wrote none.
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ action: 'list', person_id: null, entity_type: 'person' });
+    expect([...(after[0]!.person_ids ?? [])].sort()).toEqual(shown.items.map((i) => i.id).sort());
+    for (const item of shown.items) {
+      const rows = await searchAuditRows(reg.db, { personId: item.id, limit: 50 });
+      expect(rows.some((r) => String(r.id) === String(after[0]!.id))).toBe(true);
+    }
   });
 
   it('R2.1 a mistyped id, a bad cursor or a control character gets a clear error and writes nothing', async () => {

@@ -12,6 +12,9 @@ import { openTestRegister } from '../testing';
  */
 const USE_CASES: Record<string, Permission> = {
   planRetention: 'retention.manage',
+  forecastRetention: 'retention.manage',
+  requestDeadlineFigures: 'requests.manage',
+  consentFigures: 'consents.read',
   // persons, records, files, organisations, relationship: read
   getPerson: 'persons.read',
   getPersonProvenance: 'persons.read',
@@ -58,6 +61,7 @@ const USE_CASES: Record<string, Permission> = {
   selectForMarketing: 'marketing.select',
   exportSegment: 'marketing.select',
   exportLabels: 'marketing.select',
+  countLeftOut: 'marketing.select',
   // the data subject's requests and rights
   createAccessReport: 'requests.manage',
   exportPortableData: 'requests.manage',
@@ -114,6 +118,9 @@ const USE_CASES: Record<string, Permission> = {
   // the audit trail
   searchAudit: 'audit.read',
   verifyAudit: 'audit.read',
+  // the administration (issue 7 item 5)
+  listUserAccounts: 'users.manage',
+  listCommitmentSignatures: 'users.manage',
 };
 
 /**
@@ -145,6 +152,18 @@ const NOT_USE_CASES: Record<string, string> = {
   definitionHash: 'pure',
   listNoticeVersions: 'public notice',
   renderNoticeVersion: 'public notice',
+  // the data subject's public page (R7.2): no staff actor; each step acts as the public-page actor scoped to
+  // the one permission the use case it calls asks (receiveRequest, verifyIdentity, recordConsent ...)
+  submitPublicRequest: 'public page: stores a link request, looks nothing up',
+  inspectPublicLink: 'public page: the holder of a link',
+  verifyPublicLink: 'public page: the holder of a link; calls receiveRequest and verifyIdentity, which ask',
+  authenticateSubject: 'public page: authentication of a subject session',
+  subjectView: 'public page: the verified subject; listConsents asks',
+  subjectAccessReport: 'public page: the verified subject; createAccessReport asks',
+  subjectPortableData: 'public page: the verified subject; exportPortableData asks',
+  subjectSetConsent: 'public page: the verified subject; recordConsent asks',
+  subjectObjectToDirectMarketing: 'public page: the verified subject; objectToDirectMarketing asks',
+  endSubjectSession: 'public page: the subject signs out',
   publishNoticeVersion: 'system work at open (SYSTEM_ACTOR), no personal data',
   // system work
   sendPendingNotifications: 'system work: sends the outbox as SYSTEM_ACTOR (no actor)',
@@ -214,6 +233,7 @@ const NOT_USE_CASES: Record<string, string> = {
   labelLines: 'renderer',
   csvCell: 'renderer',
   checkSelection: 'validator of the gate (the field check for the actor); no query',
+  gateRules: 'SQL fragments of the gate, for its selection and countLeftOut; no query',
   toNotificationView: 'view',
   toObjectionView: 'view',
   toContactRoleView: 'view',

@@ -1,3 +1,11 @@
+import { adminEn } from './admin';
+import { dashboardsEn } from './dashboards';
+import { marketingEn } from './marketing';
+import { organisationsEn } from './organisations';
+import { personEn } from './person';
+import { publicEn } from './public';
+import { requestsEn } from './requests';
+
 /** English: complete. Its shape is the shape every language follows (see fi.ts). */
 export const en = {
   common: {
@@ -169,6 +177,12 @@ export const en = {
     completed: 'completed',
     refused: 'refused',
   },
+  admin: adminEn,
+  requests: requestsEn,
+  dashboards: dashboardsEn,
+  personPage: personEn,
+  organisations: organisationsEn,
+  marketing: marketingEn,
   notFound: { title: 'Page not found', text: 'There is no such page. Choose a page from the navigation.' },
   errors: {
     UNEXPECTED: 'Something went wrong. Please try again.',
@@ -182,6 +196,7 @@ export const en = {
     UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
     NOT_FOUND: 'Not found.',
   },
+  public: publicEn,
 };
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -1,4 +1,11 @@
+import { adminFi } from './admin';
+import { dashboardsFi } from './dashboards';
 import type { Translation } from './en';
+import { marketingFi } from './marketing';
+import { organisationsFi } from './organisations';
+import { personFi } from './person';
+import { publicFi } from './public';
+import { requestsFi } from './requests';
 
 /** Suomi: täydellinen (tyyppi vaatii jokaisen englanninkielisen tekstin). */
 export const fi: Translation = {
@@ -171,6 +178,12 @@ export const fi: Translation = {
     completed: 'valmis',
     refused: 'evätty',
   },
+  admin: adminFi,
+  requests: requestsFi,
+  dashboards: dashboardsFi,
+  personPage: personFi,
+  organisations: organisationsFi,
+  marketing: marketingFi,
   notFound: { title: 'Sivua ei löydy', text: 'Tällaista sivua ei ole. Valitse sivu valikosta.' },
   errors: {
     UNEXPECTED: 'Jokin meni vikaan. Yritä uudelleen.',
@@ -185,4 +198,5 @@ export const fi: Translation = {
     UNAUTHENTICATED: 'Istuntosi on päättynyt. Kirjaudu uudelleen.',
     NOT_FOUND: 'Ei löytynyt.',
   },
+  public: publicFi,
 };

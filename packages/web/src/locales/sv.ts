@@ -1,4 +1,5 @@
 import type { PartialTranslation } from './en';
+import { publicSv } from './public';
 
 /** Svenska: the public pages (signing in, the second factor, the commitment) and the frame; the rest falls back to Finnish. */
 export const sv: PartialTranslation = {
@@ -91,4 +92,5 @@ export const sv: PartialTranslation = {
     RATE_LIMITED: 'För många försök. Vänta en minut och försök igen.',
     UNAUTHENTICATED: 'Din session har gått ut. Logga in igen.',
   },
+  public: publicSv,
 };

@@ -4,16 +4,20 @@ import {
   ApiError,
   api,
   type CatalogueField,
-  type ConsentState,
   type Person,
   type Provenance,
   type RequestOut,
   type TimelineItem,
 } from '../api';
 import { Alert, Badge, Card, Empty, useErrorText } from '../components';
+import { PersonForm } from '../components/PersonForm';
 import { useSession, useText } from '../context';
 import { date, dateTime, daysUntil, initials, valueText } from '../format';
 import { Link } from '../router';
+import { Consents } from './person/Consents';
+import { Records } from './person/Records';
+import { Roles } from './person/Roles';
+import '../styles/person.css';
 
 const CONTACT_TYPES = new Set(['email', 'phone', 'address']);
 /** The error of a person who is not there (or erased), shown in the language in use. */
@@ -67,6 +71,8 @@ export function PersonPage({ id }: { id: string }) {
   const session = useSession();
   const [person, setPerson] = useState<Person | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
   const personFields = session.catalogue.filter((f) => f.holder === 'person');
   const sourceName = useSourceName(session.catalogue);
 
@@ -74,6 +80,8 @@ export function PersonPage({ id }: { id: string }) {
     let live = true;
     setPerson(null);
     setError(null);
+    setEditing(false);
+    setSaved(false);
     api<Person>('GET', `/persons/${id}`)
       .then((p) => live && setPerson(p))
       .catch((e) => live && setError(e instanceof ApiError && e.status === 404 ? NOT_FOUND : errorText(e)));
@@ -146,9 +154,50 @@ export function PersonPage({ id }: { id: string }) {
             {t('person.since', { when: date(person.createdAt) })}
           </p>
         </div>
+        {session.can('persons.write') && !editing ? (
+          <div className="person-actions">
+            <button
+              type="button"
+              className="btn btn-secondary"
+              onClick={() => {
+                setSaved(false);
+                setEditing(true);
+              }}
+            >
+              {t('personPage.edit')}
+            </button>
+          </div>
+        ) : null}
       </div>
+      {saved ? <Alert kind="success">{t('personPage.saved')}</Alert> : null}
+      {editing ? (
+        <div className="person-edit">
+          <div className="page-header">
+            <div>
+              <h2>{t('personPage.editTitle')}</h2>
+              <p className="page-lead">{t('personPage.editLead')}</p>
+            </div>
+          </div>
+          <PersonForm
+            fields={personFields}
+            initial={person.fields}
+            submitLabel={t('personPage.save')}
+            cancel={
+              <button type="button" className="btn btn-ghost" onClick={() => setEditing(false)}>
+                {t('common.cancel')}
+              </button>
+            }
+            onSubmit={async (source, fields) => {
+              const p = await api<Person>('PATCH', `/persons/${person.id}`, { source, fields });
+              setPerson(p);
+              setEditing(false);
+              setSaved(true);
+            }}
+          />
+        </div>
+      ) : null}
 
-      <div className="person-grid">
+      <div className={`person-grid${editing ? ' hidden' : ''}`}>
         <div className="col">
           <Card title={t('person.facts')}>
             <dl className="facts">
@@ -199,13 +248,15 @@ export function PersonPage({ id }: { id: string }) {
               </dl>
             )}
           </Card>
+          <Roles roles={person.contactRoles} />
         </div>
         <div className="col">
           {session.can('requests.manage') ? <Requests personId={person.id} /> : null}
           <Timeline personId={person.id} />
         </div>
       </div>
-      {session.can('consents.read') ? <Consents personId={person.id} /> : null}
+      {editing ? null : <Records personId={person.id} />}
+      {session.can('consents.read') && !editing ? <Consents personId={person.id} /> : null}
     </div>
   );
 }
@@ -278,102 +329,6 @@ function HetuRow({
         {provenance}
       </dd>
     </div>
-  );
-}
-
-function Consents({ personId }: { personId: string }) {
-  const { t } = useTranslation();
-  const text = useText();
-  const { register } = useSession();
-  const channelName = (id: string) => {
-    const c = register?.marketing.channels.find((x) => x.id === id);
-    return c ? text(c.name) : id;
-  };
-  const purposeName = (id: string) => {
-    const p = register?.marketing.purposes.find((x) => x.id === id);
-    return p ? text(p.name) : id;
-  };
-  const errorText = useErrorText();
-  const [current, setCurrent] = useState<ConsentState[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ current: ConsentState[] }>('GET', `/persons/${personId}/consents`)
-      .then((r) => setCurrent(r.current))
-      .catch((e) => setError(errorText(e)));
-  }, [personId, errorText]);
-  const tone = (s: ConsentState['state']) =>
-    s === 'given' ? 'good' : s === 'prohibited' ? 'bad' : s === 'withdrawn' ? 'warn' : 'neutral';
-  const channels = [...new Set((current ?? []).map((c) => c.channel))];
-  const purposes = [...new Set((current ?? []).map((c) => c.purpose))];
-  const cell = (channel: string, purpose: string) =>
-    current?.find((c) => c.channel === channel && c.purpose === purpose);
-  const symbol: Record<ConsentState['state'], string> = {
-    given: '✓',
-    withdrawn: '↺',
-    prohibited: '✕',
-    none: '–',
-  };
-  return (
-    <Card title={t('person.consents')}>
-      {error ? <Alert>{error}</Alert> : null}
-      {current === null && !error ? <p className="muted">{t('common.loading')}</p> : null}
-      {current && current.length === 0 ? <Empty>{t('person.noConsents')}</Empty> : null}
-      {current && current.length > 0 ? (
-        <>
-          <table className="consent-matrix">
-            <caption className="visually-hidden">{t('person.consents')}</caption>
-            <colgroup>
-              <col className="purpose-col" />
-            </colgroup>
-            <thead>
-              <tr>
-                <th scope="col" className="cm-head">
-                  <span className="visually-hidden">{t('person.purpose')}</span>
-                </th>
-                {channels.map((ch) => (
-                  <th scope="col" key={ch} className="cm-head">
-                    {channelName(ch)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {purposes.map((p, row) => (
-                <tr key={p}>
-                  <th scope="row" className={`cm-purpose${row === purposes.length - 1 ? ' cm-last' : ''}`}>
-                    {purposeName(p)}
-                  </th>
-                  {channels.map((ch) => {
-                    const c = cell(ch, p);
-                    const cls = `cm-cell${row === purposes.length - 1 ? ' cm-last' : ''}`;
-                    if (!c) return <td key={ch} className={cls} />;
-                    const label = `${t(`consent.${c.state}`)}${c.since ? ` ${date(c.since)}` : ''}`;
-                    return (
-                      <td key={ch} title={label} className={cls}>
-                        <span className={`consent-mark ${tone(c.state)}`} aria-hidden="true">
-                          {symbol[c.state]}
-                        </span>
-                        <span className="visually-hidden">{label}</span>
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <p className="consent-legend muted small">
-            {(['given', 'withdrawn', 'prohibited', 'none'] as const).map((st) => (
-              <span key={st}>
-                <span className={`consent-mark ${tone(st)}`} aria-hidden="true">
-                  {symbol[st]}
-                </span>{' '}
-                {t(`consent.${st}`)}
-              </span>
-            ))}
-          </p>
-        </>
-      ) : null}
-    </Card>
   );
 }
 

@@ -1,0 +1,2 @@
+export * from './list-commitment-signatures';
+export * from './list-user-accounts';
