@@ -145,8 +145,12 @@ const KIND_NAMES: Record<PublicRequestKind, Record<Language, string>> = {
   },
 };
 
-/** Deletes links that expired unused and links used more than a day ago (their sessions go with them). */
-async function purgeOldLinks(tx: Executor, now: Date): Promise<void> {
+/**
+ * Deletes links that expired unused and links used more than a day ago (their sessions go with them): the email,
+ * name and message a form gave are kept no longer than that (R5.1). Run when a form is sent and by every
+ * retention run, so a register whose page is quiet keeps none either.
+ */
+export async function purgeOldLinks(tx: Executor, now: Date): Promise<void> {
   await tx
     .deleteFrom('public_requests')
     .where((eb) =>

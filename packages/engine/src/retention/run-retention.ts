@@ -16,6 +16,7 @@ import { erasePersonFields, writeAnonymisedRecords } from '../erasure/erase-pers
 import { resumeBlockedErasures } from '../erasure/resume-blocked-erasures';
 import { deleteFilesOf, deleteFilesOfPersons, drainFileDeletions } from '../files/delete-files';
 import { authorize } from '../policy/authorize';
+import { purgeOldLinks } from '../public/public-page';
 import { groupOf, planRetention, reviewGroups } from './plan-retention';
 import { parseAsOf, type RetentionReport, type RetentionRunGroup } from './report';
 import { withSweepLock } from './sweep-lock';
@@ -103,7 +104,10 @@ export async function runRetention(
       },
     ]);
   }
-  return withSweepLock(reg, () => sweep(reg, actor, asOf, batchSize, startedAt, opts));
+  return withSweepLock(reg, async () => {
+    await purgeOldLinks(reg.db, reg.clock.now());
+    return sweep(reg, actor, asOf, batchSize, startedAt, opts);
+  });
 }
 
 async function dryRun(reg: Register, actor: Actor, asOf: Date, startedAt: Date): Promise<RetentionReport> {
