@@ -176,9 +176,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the web application in Chromium (issue 7, R7.1)
           .filter({ has: field(label) })
           .locator('.field-error');
       await errorOf('Sukunimi').waitFor();
-      expect(await errorOf('Sukunimi').innerText()).toContain('required');
-      expect(await errorOf('Henkilötunnus').innerText()).toContain('personal identity code');
-      expect(await errorOf('Sähköpostiosoite').innerText()).toContain('not an email address');
+      // The API's messages, in the language of the page (Accept-Language: fi).
+      expect(await errorOf('Sukunimi').innerText()).toContain('Sukunimi on pakollinen.');
+      expect(await errorOf('Henkilötunnus').innerText()).toContain(
+        'Henkilötunnuksen tarkistemerkki on väärä (pitäisi olla T, on X).',
+      );
+      expect(await errorOf('Sähköpostiosoite').innerText()).toContain(
+        '"sanni.example.fi" ei ole sähköpostiosoite',
+      );
       expect(await errorOf('Etunimi').count()).toBe(0);
       expect(await field('Sukunimi').getAttribute('aria-invalid')).toBe('true');
       await expectAccessible(page, 'new person with problems');
