@@ -192,6 +192,10 @@ export async function benchMemory(
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(target.databaseUrl) },
   );
   let serve: MemoryBenchResult['serve'];
+  let serveErr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    serveErr = (serveErr + d.toString()).slice(-2000);
+  });
   try {
     const address = await servedAddress(child);
     const load = await getPersons(`${address}/api/v1/persons/`, opts.ids, opts.headers, opts.requests, 10);
@@ -206,6 +210,16 @@ export async function benchMemory(
     });
     await segment.arrayBuffer();
     serve = { ...processMemory(child.pid!), requests: load + 51 };
+  } catch (e) {
+    // Say what became of the server: a request that failed because it died says little by itself.
+    const state =
+      child.exitCode !== null || child.signalCode !== null
+        ? `exited (${child.exitCode ?? child.signalCode})`
+        : 'still running';
+    throw new Error(
+      `${e instanceof Error ? e.message : String(e)}; lupaus serve ${state}; its stderr: ${serveErr.slice(-800) || '(none)'}`,
+      { cause: e },
+    );
   } finally {
     child.kill('SIGTERM');
     if (child.exitCode === null) await once(child, 'exit');

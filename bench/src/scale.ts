@@ -63,6 +63,17 @@ export interface ScaleBenchResult {
 
 export const defaultBroken = (persons: number) => Math.max(1, Math.round(persons * 0.003));
 
+/**
+ * Logs each figure as soon as its suite is done, so that a run stopped or failed later (an hour into a million
+ * persons) still leaves the figures it measured in its output.
+ */
+function logFigures(log: (line: string) => void, ms: readonly Measurement[]): void {
+  const n = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
+  for (const m of ms) {
+    log(`  = ${m.backend} ${m.metric}: ${n(m.value)} ${m.unit}, raw ${n(m.raw)}, ratio ${n(m.ratio)}`);
+  }
+}
+
 export async function benchScale(opts: ScaleBenchOptions): Promise<ScaleBenchResult> {
   const log = opts.log ?? (() => {});
   const seed = opts.seed ?? 20240601;
@@ -87,6 +98,7 @@ export async function benchScale(opts: ScaleBenchOptions): Promise<ScaleBenchRes
       memory: null,
       measurements: [...imported.measurements],
     };
+    logFigures(log, imported.measurements);
 
     if (want('search')) {
       const searches = opts.searches ?? 500;
@@ -99,7 +111,9 @@ export async function benchScale(opts: ScaleBenchOptions): Promise<ScaleBenchRes
       log(`${opts.backend}: ${searches} searches of each kind over ${opts.persons} persons`);
       result.search = await searchBoth(target.reg, searchCases(sample, searches, seed));
       assertSearchesFound(result.search);
-      result.measurements.push(...searchMeasurements(opts.backend, result.search));
+      const found = searchMeasurements(opts.backend, result.search);
+      result.measurements.push(...found);
+      logFigures(log, found);
     }
 
     if (want('segment') || want('memory')) {
@@ -116,6 +130,7 @@ export async function benchScale(opts: ScaleBenchOptions): Promise<ScaleBenchRes
           facts,
         });
         result.measurements.push(...result.segment.measurements);
+        logFigures(log, result.segment.measurements);
       }
     }
 
@@ -127,6 +142,7 @@ export async function benchScale(opts: ScaleBenchOptions): Promise<ScaleBenchRes
         log,
       });
       result.measurements.push(...result.api.measurements);
+      logFigures(log, result.api.measurements);
     }
 
     if (want('memory')) {
@@ -141,6 +157,7 @@ export async function benchScale(opts: ScaleBenchOptions): Promise<ScaleBenchRes
         log,
       });
       result.measurements.push(...result.memory.measurements);
+      logFigures(log, result.memory.measurements);
     }
     return result;
   } finally {
