@@ -67,7 +67,7 @@ describe('the generator at scale', () => {
     expect(good.every((l) => l.split(',').length === CSV_COLUMNS.length)).toBe(true);
   });
 
-  it('fails loudly when a broken line is not reported or a good row is missing', () => {
+  it('R2.8 the import benchmark fails loudly when a broken line is not reported or a good row is missing', () => {
     const csv = {
       file: '',
       rows: 11,

@@ -152,7 +152,7 @@ describe('translated validation messages (issue 7)', () => {
     }
   });
 
-  it('issue 7 the language is chosen by q values; every catalogue code has fi, en and sv', () => {
+  it('R7.1 R1.5 the language is chosen by q values; every catalogue code has fi, en and sv', () => {
     expect(messageLanguage('de-DE, en;q=0.3, sv;q=0.8')).toBe('sv');
     expect(messageLanguage('de-DE', 'en')).toBe('en');
     expect(messageLanguage('fi;q=0, en')).toBe('en');

@@ -39,21 +39,25 @@ export function onSignedOut(listener: () => void): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
-export async function api<T>(
+/**
+ * Sends one request to the API: the app's language as Accept-Language (the API answers its messages in it), JSON
+ * bodies, the CSRF token on unsafe methods; a refusal becomes an `ApiError` with the API's code, message and
+ * problems. `callApi` (JSON answers) and `apiFile` (documents) are built on it, and through them the staff's `api`
+ * and the public page's `publicApi`.
+ */
+async function send(
+  url: string,
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  // The API answers validation messages in the language of the app (issue 7).
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    'accept-language': i18next.language || 'fi',
-  };
+  body: unknown,
+  csrf: string | null,
+  accept: string,
+): Promise<Response> {
+  const headers: Record<string, string> = { accept, 'accept-language': i18next.language || 'fi' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, {
+    res = await fetch(url, {
       method,
       headers,
       credentials: 'same-origin',
@@ -62,22 +66,51 @@ export async function api<T>(
   } catch {
     throw new ApiError(0, 'NETWORK', 'The server could not be reached.');
   }
-  const text = await res.text();
-  const json: unknown = text === '' ? null : safeJson(text);
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; problems?: Problem[] } } | null)?.error;
-    const e = new ApiError(
+    const json = safeJson(await res.text()) as {
+      error?: { code?: string; message?: string; problems?: Problem[] };
+    } | null;
+    const err = json?.error;
+    throw new ApiError(
       res.status,
       err?.code ?? 'HTTP_ERROR',
       err?.message ?? res.statusText,
       err?.problems ?? [],
     );
-    if (res.status === 401 && !path.startsWith('/auth/sign-in') && !path.startsWith('/auth/second-factor')) {
+  }
+  return res;
+}
+
+/** One call with a JSON answer (null for an empty one). */
+export async function callApi<T>(
+  url: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  body: unknown,
+  csrf: string | null,
+): Promise<{ json: T; status: number }> {
+  const res = await send(url, method, body, csrf, 'application/json');
+  const text = await res.text();
+  return { json: (text === '' ? null : safeJson(text)) as T, status: res.status };
+}
+
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  try {
+    return (await callApi<T>(`/api/v1${path}`, method, body, csrfToken)).json;
+  } catch (e) {
+    if (
+      e instanceof ApiError &&
+      e.status === 401 &&
+      !path.startsWith('/auth/sign-in') &&
+      !path.startsWith('/auth/second-factor')
+    ) {
       for (const l of signedOutListeners) l();
     }
     throw e;
   }
-  return json as T;
 }
 
 function safeJson(text: string): unknown {
@@ -223,28 +256,26 @@ export async function apiFile(
   path: string,
   body?: unknown,
 ): Promise<{ blob: Blob; filename: string; headers: Headers }> {
-  const headers: Record<string, string> = { 'accept-language': i18next.language || 'fi' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(`/api/v1${path}`, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  }).catch(() => {
-    throw new ApiError(0, 'NETWORK', 'The server could not be reached.');
-  });
-  if (!res.ok) {
-    const json = safeJson(await res.text()) as {
-      error?: { code?: string; message?: string; problems?: Problem[] };
-    } | null;
-    throw new ApiError(
-      res.status,
-      json?.error?.code ?? 'HTTP_ERROR',
-      json?.error?.message ?? res.statusText,
-      json?.error?.problems ?? [],
-    );
-  }
-  const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
-  return { blob: await res.blob(), filename, headers: res.headers };
+  const res = await send(`/api/v1${path}`, method, body, csrfToken, '*/*');
+  return { blob: await res.blob(), filename: fileNameOf(res.headers) ?? 'download', headers: res.headers };
+}
+
+/** Saves a blob as a file download in the browser. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The file name a Content-Disposition header gives (RFC 6266: `filename*` first), or null. */
+export function fileNameOf(headers: Headers): string | null {
+  const disposition = headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  return star?.[1] ? decodeURIComponent(star[1]) : (plain?.[1] ?? null);
 }

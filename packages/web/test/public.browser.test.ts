@@ -154,12 +154,17 @@ describe.skipIf(!HAVE_CHROMIUM)('R7.2 the public privacy pages', () => {
     await expectAccessible(page, 'status done');
     await shot(page, 'public-status-done-en');
 
-    // The subject forbids email marketing with the keyboard: recorded with the evidence of the page.
+    // What the page shows follows the marketing gate: no choice yet, so email (electronic, to a consumer) is not
+    // allowed without a consent (§ 200), post (opt-out) is.
     const emailSwitch = page.getByRole('switch', { name: /Allowed: Direct marketing, Email/ });
-    await emailSwitch.focus();
-    await page.keyboard.press('Space');
-    await page.getByText('Saved: Direct marketing by Email is not allowed.').waitFor();
     expect(await emailSwitch.isChecked()).toBe(false);
+    // The subject forbids marketing by post with the keyboard: recorded with the evidence of the page.
+    const postSwitch = page.getByRole('switch', { name: /Allowed: Direct marketing, Post/ });
+    expect(await postSwitch.isChecked()).toBe(true);
+    await postSwitch.focus();
+    await page.keyboard.press('Space');
+    await page.getByText('Saved: Direct marketing by Post is not allowed.').waitFor();
+    await expect.poll(() => postSwitch.isChecked()).toBe(false);
     const person = await web.reg.db
       .selectFrom('person_emails')
       .select('person_id')
@@ -167,7 +172,7 @@ describe.skipIf(!HAVE_CHROMIUM)('R7.2 the public privacy pages', () => {
       .executeTakeFirstOrThrow();
     const consents = await listConsents(web.reg, TEST_ADMIN, person.person_id);
     const latest = consents.history[0]!;
-    expect(latest).toMatchObject({ channel: 'email', purpose: 'direct_marketing', state: 'prohibited' });
+    expect(latest).toMatchObject({ channel: 'post', purpose: 'direct_marketing', state: 'prohibited' });
     expect(latest.evidenceText).toBe(PUBLIC_EVIDENCE);
 
     // The same page in Finnish and Swedish.

@@ -110,6 +110,7 @@ describe('the administration routes', () => {
       recipients: { id: string; kind: string }[];
       transfers: { items: { id: string }[] };
       retention: { rules: { id: string }[] };
+      eeaCountries: string[];
     };
     expect(body.purposes.map((p) => p.id)).toEqual(def.purposes.map((p) => p.id));
     expect(body.categories[0]!.fields).toBe(def.categories[0]!.fields.length);
@@ -118,6 +119,11 @@ describe('the administration routes', () => {
     );
     expect(body.transfers.items.length).toBe(def.transfers?.items.length ?? 0);
     expect(body.retention.rules.length).toBeGreaterThan(0);
+    // Which countries are third countries is core's rule, given to the app, not kept by it.
+    expect(body.eeaCountries).toContain('FI');
+    expect(body.eeaCountries).toContain('NO');
+    expect(body.eeaCountries).not.toContain('US');
+    expect(body.eeaCountries).toHaveLength(30);
   });
 
   it('R6.2 the administration routes are refused to a role without the permission', async () => {

@@ -1,4 +1,10 @@
-import { DEFAULT_ROLE_PERMISSIONS, PERMISSION_IDS, PERMISSIONS, rolePermissions } from '@lupaus/core';
+import {
+  DEFAULT_ROLE_PERMISSIONS,
+  EU_EEA_COUNTRIES,
+  PERMISSION_IDS,
+  PERMISSIONS,
+  rolePermissions,
+} from '@lupaus/core';
 import { listCommitmentSignatures, listUserAccounts } from '@lupaus/engine';
 import { z } from 'zod';
 import type { ApiContext, ZodApp } from '../app';
@@ -57,6 +63,11 @@ const CommitmentsOut = z.object({
 const Named = { id: z.string(), name: TextOut, description: TextOut.nullable() };
 const DefinitionOut = z.object({
   notice: z.object({ date: z.string() }),
+  eeaCountries: z
+    .array(z.string())
+    .describe(
+      'The EU and EEA states (ISO 3166-1 alpha-2): a country not among them is a transfer to a third country.',
+    ),
   purposes: z.array(
     z.object({
       ...Named,
@@ -205,6 +216,7 @@ export async function adminRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
       const def = ctx.register().definition;
       return {
         notice: { date: def.notice.date },
+        eeaCountries: [...EU_EEA_COUNTRIES],
         purposes: def.purposes.map((p) => ({
           id: p.id,
           name: p.name,

@@ -348,6 +348,15 @@ describe('R7.2 R3.1 the verified subject changes their own consents', () => {
         headers: { cookie, ...headers },
         payload,
       });
+    // Before any choice, what the page shows follows the marketing gate: opt-out marketing by post reaches a
+    // consumer, by email it needs a consent (§ 200: electronic opt-out only to business contacts).
+    const before = (await session(cookie)).json() as {
+      consents: { channel: string; purpose: string; allowed: boolean; state: string }[];
+    };
+    const shown = (channel: string) =>
+      before.consents.find((c) => c.channel === channel && c.purpose === 'direct_marketing')!;
+    expect(shown('post')).toMatchObject({ state: 'none', allowed: true });
+    expect(shown('email')).toMatchObject({ state: 'none', allowed: false });
     const noCsrf = await put({ channel: 'email', purpose: 'direct_marketing', allowed: false }, {});
     expect(noCsrf.statusCode).toBe(403);
     expect(errorOf(noCsrf).code).toBe('CSRF_FAILED');

@@ -103,6 +103,9 @@ describe('the request routes (R4.1)', () => {
     const created = await post('/api/v1/requests', { type: 'erasure', personId, receivedVia: 'electronic' });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
+    // The deadlines an extension would give, as the register computes them (the app shows them, never computes).
+    const offered = created.json().extensions as { months: number; deadline: string }[];
+    expect(offered.map((x) => x.months)).toEqual([1, 2]);
     const extended = await post(`/api/v1/requests/${id}/extend`, {
       months: 2,
       reason: 'Useita järjestelmiä.',
@@ -110,6 +113,9 @@ describe('the request routes (R4.1)', () => {
     expect(extended.statusCode, extended.body).toBe(200);
     const { dueOn, extendedTo } = extended.json();
     expect(extendedTo > dueOn).toBe(true);
+    expect(extendedTo).toBe(offered[1]!.deadline);
+    expect(offered[0]!.deadline > dueOn && offered[0]!.deadline < extendedTo).toBe(true);
+    expect(extended.json().extensions).toEqual([]); // extended once
     expect(extended.json()).toMatchObject({ deadline: extendedTo, extensionReason: 'Useita järjestelmiä.' });
     const badMonths = await post(`/api/v1/requests/${id}/extend`, { months: 3, reason: 'x' });
     expect(badMonths.statusCode).toBe(422);

@@ -49,6 +49,9 @@ const RequestOut = z.object({
   extendedTo: z.string().nullable(),
   extensionReason: z.string().nullable(),
   deadline: z.string().describe('The deadline in force: extendedTo, else dueOn.'),
+  extensions: z
+    .array(z.object({ months: z.number().int(), deadline: z.string() }))
+    .describe('The deadlines an extension would give now (art. 12(3)); empty when it cannot be extended.'),
   open: z.boolean(),
   overdue: z.boolean().describe('Open and past the deadline.'),
   identity: z.object({ verifiedAt: z.string(), method: z.string(), verifiedBy: z.string() }).nullable(),

@@ -1,3 +1,6 @@
+import { readFileSync, statSync } from 'node:fs';
+import { ExitError } from '../context';
+
 /**
  * A one-line progress bar on stderr for a file read in a stream: the share of its bytes read, rows so far, rows a
  * second and the time left. Only draw it when stderr is a terminal (`process.stderr.isTTY`); it redraws at most
@@ -57,5 +60,35 @@ export async function* countBytes(
   for await (const chunk of stream) {
     seen(chunk.length);
     yield chunk;
+  }
+}
+
+/**
+ * The file an import command reads, and its mapping file: the file's size (for the progress bar) and the mapping
+ * (CSV column → field) as a JSON object; either one unreadable ends the command with a message naming it.
+ *
+ * @example
+ * ```ts
+ * const { size, mapping } = readImportInput('asiakkaat.csv', 'sarakkeet.json');
+ * ```
+ */
+export function readImportInput(
+  file: string,
+  mappingFile: string | undefined,
+): { size: number; mapping: Record<string, string> | undefined } {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new ExitError(1, `error: cannot read ${file}`);
+  }
+  if (mappingFile === undefined) return { size, mapping: undefined };
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(mappingFile, 'utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('not an object');
+    return { size, mapping: parsed as Record<string, string> };
+  } catch {
+    throw new ExitError(1, `error: the mapping ${mappingFile} is not a readable JSON object`);
   }
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import {
   type Actor,
   type ImportProblem,
@@ -11,7 +11,7 @@ import {
 } from '@lupaus/engine';
 import type { Command } from 'commander';
 import { ExitError, print, withRegister } from '../context';
-import { fileProgress } from './import-progress';
+import { fileProgress, readImportInput } from './import-progress';
 
 /**
  * `lupaus import persons|consents|organisations FILE.csv [--mapping FILE.json] [--source ID] [--dry-run]
@@ -78,23 +78,7 @@ export function importCommand(program: Command): void {
 }
 
 async function runImportCommand(run: Importer, file: string, opts: ImportOpts): Promise<void> {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    throw new ExitError(1, `error: cannot read ${file}`);
-  }
-  let mapping: Record<string, string> | undefined;
-  if (opts.mapping !== undefined) {
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(opts.mapping, 'utf8'));
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new Error('not an object');
-      mapping = parsed as Record<string, string>;
-    } catch {
-      throw new ExitError(1, `error: the mapping ${opts.mapping} is not a readable JSON object`);
-    }
-  }
+  const { size, mapping } = readImportInput(file, opts.mapping);
   const batchSize = opts.batchSize === undefined ? undefined : Number(opts.batchSize);
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000)) {
     throw new ExitError(2, 'error: --batch-size is a whole number from 1 to 100000');

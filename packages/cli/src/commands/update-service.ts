@@ -1,8 +1,8 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { applyUpdateBatch, type UpdateBatchReport } from '@lupaus/engine';
 import type { Command } from 'commander';
-import { ExitError, print, withRegister } from '../context';
-import { countBytes, fileProgress } from './import-progress';
+import { print, withRegister } from '../context';
+import { countBytes, fileProgress, readImportInput } from './import-progress';
 
 /**
  * `lupaus update-service apply FILE.csv --source ID [--mapping FILE.json] [--dry-run] [--json]`: applies a batch of
@@ -43,20 +43,7 @@ export function updateServiceCommand(program: Command): void {
           dir?: string;
         },
       ) => {
-        let size: number;
-        try {
-          size = statSync(file).size;
-        } catch {
-          throw new ExitError(1, `error: cannot read ${file}`);
-        }
-        let mapping: Record<string, string> | undefined;
-        if (opts.mapping !== undefined) {
-          try {
-            mapping = JSON.parse(readFileSync(opts.mapping, 'utf8')) as Record<string, string>;
-          } catch {
-            throw new ExitError(1, `error: the mapping ${opts.mapping} is not a readable JSON object`);
-          }
-        }
+        const { size, mapping } = readImportInput(file, opts.mapping);
         await withRegister(opts, async (reg, actor) => {
           const bar = process.stderr.isTTY ? fileProgress(size, 'lines') : undefined;
           let bytes = 0;

@@ -30,6 +30,46 @@ export interface MarketingPurpose {
 }
 
 /**
+ * Who may be marketed to on a channel for a purpose without any consent record (R3.1, R3.2; information society
+ * services act 917/2014 § 200): nobody for an opt-in purpose; for an opt-out purpose everyone on a channel that
+ * is not electronic, and on an electronic channel only business contacts (a person with an active contact role).
+ * The marketing gate turns this into SQL (`gateRules`), and a person's own view of their choices uses it as it is.
+ *
+ * @example
+ * ```ts
+ * withoutConsent('opt_out', true); // 'business'
+ * withoutConsent('opt_out', false); // 'everyone'
+ * ```
+ */
+export function withoutConsent(
+  model: 'opt_in' | 'opt_out',
+  electronic: boolean,
+): 'nobody' | 'business' | 'everyone' {
+  if (model !== 'opt_out') return 'nobody';
+  return electronic ? 'business' : 'everyone';
+}
+
+/**
+ * Whether a person's latest choice lets marketing of a purpose on a channel reach them (the gate's consent step):
+ * a consent given, or no choice at all where `withoutConsent` allows it. Objections, restrictions and suppression
+ * lists are the gate's other steps.
+ *
+ * @example
+ * ```ts
+ * choiceAllows({ state: 'none', model: 'opt_out', electronic: true }, false); // false: a consumer, by email
+ * ```
+ */
+export function choiceAllows(
+  c: { state: ConsentState | 'none'; model: 'opt_in' | 'opt_out'; electronic: boolean },
+  business: boolean,
+): boolean {
+  if (c.state === 'given') return true;
+  if (c.state !== 'none') return false;
+  const rule = withoutConsent(c.model, c.electronic);
+  return rule === 'everyone' || (rule === 'business' && business);
+}
+
+/**
  * The definition's marketing channels with the contact point each needs.
  *
  * @example

@@ -14,6 +14,7 @@ import {
   type PostalAddress,
   purposeProblem,
   purposes,
+  withoutConsent,
 } from '../consents/consent-policy';
 import type { Actor, Register } from '../context';
 import { ERASURE_MARKS } from '../erasure/erase-person';
@@ -209,7 +210,7 @@ export function gateRules(c: Checked, now: Date) {
   const objectionKinds = c.purpose.profiling
     ? sql`((o.kind = 'direct_marketing' and (o.channel is null or o.channel = ${c.channel.id})) or o.kind = 'profiling')`
     : sql`(o.kind = 'direct_marketing' and (o.channel is null or o.channel = ${c.channel.id}))`;
-  const optOut = c.purpose.model === 'opt_out';
+  const rule = withoutConsent(c.purpose.model, c.channel.electronic);
   return {
     activeRole,
     /** The selection's own filters: customer numbers, person ids, audience. */
@@ -238,7 +239,8 @@ export function gateRules(c: Checked, now: Date) {
       order by c.at desc, c.id desc limit 1
     ) lc on true`,
     /** Step 5: without a consent row, opt-out purposes only, and on an electronic channel business contacts only. */
-    withoutConsent: !optOut ? sql<boolean>`false` : c.channel.electronic ? activeRole : sql<boolean>`true`,
+    withoutConsent:
+      rule === 'nobody' ? sql<boolean>`false` : rule === 'business' ? activeRole : sql<boolean>`true`,
   };
 }
 

@@ -234,6 +234,8 @@ const NOT_USE_CASES: Record<string, string> = {
   csvCell: 'renderer',
   checkSelection: 'validator of the gate (the field check for the actor); no query',
   gateRules: 'SQL fragments of the gate, for its selection and countLeftOut; no query',
+  withoutConsent: 'rule of the definition: who may be marketed to without a consent record; no query',
+  choiceAllows: 'rule of the gate over a choice already read; no query',
   purgeOldLinks:
     'transaction helper of the public page and the retention run: removes expired links, no actor',
   toNotificationView: 'view',

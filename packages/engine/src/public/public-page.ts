@@ -7,13 +7,13 @@ import {
   parseEmail,
   t,
 } from '@lupaus/core';
-import type { Executor, RequestType } from '@lupaus/db';
+import { type Executor, listContactRolesOfPerson, type RequestType } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import { type AccessReportResult, createAccessReport } from '../access/create-access-report';
 import { randomToken, sameSecret, sha256Hex } from '../accounts/account-store';
 import { administratorRole } from '../accounts/create-user';
 import { audit } from '../audit/audit';
-import { channels, purposes } from '../consents/consent-policy';
+import { channels, choiceAllows, purposes } from '../consents/consent-policy';
 import { listConsents } from '../consents/list-consents';
 import { objectToDirectMarketing } from '../consents/object-to-direct-marketing';
 import { recordConsent } from '../consents/record-consent';
@@ -21,6 +21,7 @@ import type { Actor, Register } from '../context';
 import { enqueueNotificationIn } from '../notifications/enqueue-notification';
 import type { Mailer } from '../notifications/mailer';
 import { type SendResult, sendPendingNotifications } from '../notifications/send-pending-notifications';
+import { toContactRoleView } from '../organisations/contact-role-view';
 import {
   exportPortableData,
   type PortableFormat,
@@ -599,6 +600,10 @@ export async function subjectView(reg: Register, s: SubjectContext, lang: Langua
     portableData: r.type === 'portability' && downloadable(reg, r),
   };
   const history = await listConsents(reg, publicActor(reg, 'consents.read'), v.personId);
+  // A business contact (a role lasting today) may get electronic opt-out marketing without a consent (§ 200).
+  const business = (await listContactRolesOfPerson(reg.db, v.personId)).some(
+    (r) => toContactRoleView(r, reg.clock.now()).active,
+  );
   const def = reg.definition.marketing;
   view.consents = history.current.map((c) => {
     const channel = def?.channels.find((x) => x.id === c.channel);
@@ -609,7 +614,7 @@ export async function subjectView(reg: Register, s: SubjectContext, lang: Langua
       purpose: c.purpose,
       purposeName: purpose ? t(purpose.name, lang) : c.purpose,
       model: c.model,
-      allowed: c.state === 'given' || (c.state === 'none' && c.model === 'opt_out'),
+      allowed: choiceAllows(c, business),
       state: c.state,
     };
   });

@@ -1,4 +1,11 @@
-import { helsinkiDate, isRequestOverdue, requestDeadline } from '@lupaus/core';
+import {
+  extendedDueOn,
+  extensionAllowed,
+  helsinkiDate,
+  isRequestOverdue,
+  MAX_EXTENSION_MONTHS,
+  requestDeadline,
+} from '@lupaus/core';
 import type { Executor, RequestState, RequestType } from '@lupaus/db';
 import type { Register } from '../context';
 import { findLetter, isOpenState, type RequestEventRow, type RequestRow } from './request-store';
@@ -27,6 +34,11 @@ export interface RequestView {
   extensionReason: string | null;
   /** The deadline in force: `extendedTo` or else `dueOn`. */
   deadline: string;
+  /**
+   * The deadlines an extension would give now (art. 12(3): one or two more months), by core's arithmetic; empty
+   * once the request is closed, already extended, or past its first due date.
+   */
+  extensions: { months: number; deadline: string }[];
   open: boolean;
   /** Open and past the deadline, as of the register's clock. */
   overdue: boolean;
@@ -82,6 +94,13 @@ export function requestViewOf(
     extendedTo,
     extensionReason: row.extension_reason,
     deadline: requestDeadline(dueOn, extendedTo),
+    extensions:
+      open && extendedTo === null && extensionAllowed(dueOn, helsinkiDate(now))
+        ? Array.from({ length: MAX_EXTENSION_MONTHS }, (_, i) => ({
+            months: i + 1,
+            deadline: extendedDueOn(dueOn, i + 1),
+          }))
+        : [],
     open,
     overdue: isRequestOverdue({ open, dueOn, extendedTo }, helsinkiDate(now)),
     identity:

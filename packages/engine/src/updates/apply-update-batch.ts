@@ -9,6 +9,7 @@ import {
 import { addImportRunCounts, type Executor, finishImportRun, insertAudit, insertImportRun } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import type { Actor, Register } from '../context';
+import { type ImportInputBase, MAX_REPORTED_PROBLEMS } from '../imports/import-run';
 import { readCsv } from '../imports/read-csv';
 import { searchNameOf } from '../persons/person-store';
 import { authorize } from '../policy/authorize';
@@ -63,26 +64,15 @@ export interface UpdateBatchReport {
   problems: UpdateBatchProblem[];
 }
 
-export interface ApplyUpdateBatchInput {
-  /** The CSV text or a stream of it (see `update-columns.ts` for the layout). */
-  input: string | AsyncIterable<string | Buffer>;
-  /** A source id of the definition, or the kind `update_service` / `population_register` when one source has it. */
-  source: string;
-  /** CSV column → target (`customer_number`, `last_name`, `address.postalCode`, ...). */
-  mapping?: Record<string, string> | undefined;
-  /** Write nothing; say what would change. */
-  dryRun?: boolean | undefined;
-  /** The purpose of the audit rows (default: the definition's first purpose). */
-  purpose?: string | undefined;
-  /** The file's name, for the audit row. */
-  fileName?: string | undefined;
+/** What an import takes (CSV, source, mapping, dry run, purpose, file name), with the batch's own problem and progress callbacks. */
+export interface ApplyUpdateBatchInput
+  extends Omit<ImportInputBase, 'onProblem' | 'onProgress' | 'batchSize'> {
   onProblem?: ((p: UpdateBatchProblem) => void) | undefined;
   onProgress?: ((p: { rows: number }) => void) | undefined;
 }
 
 /** Lines per transaction. */
 export const UPDATE_BATCH_CHUNK = 2000;
-const MAX_PROBLEMS = 1000;
 const KEY_LABEL: Record<UpdateKey, string> = {
   customer_number: 'customer number',
   hetu: 'personal identity code',
@@ -178,7 +168,7 @@ export async function applyUpdateBatch(
   const tell = () => {
     held.sort((a, b) => a.line - b.line);
     for (const p of held) {
-      if (report.problems.length < MAX_PROBLEMS) report.problems.push(p);
+      if (report.problems.length < MAX_REPORTED_PROBLEMS) report.problems.push(p);
       input.onProblem?.(p);
     }
     held = [];
@@ -194,7 +184,7 @@ export async function applyUpdateBatch(
   const record = async (db: Executor) => {
     held.sort((a, b) => a.line - b.line);
     if (dryRun) return;
-    const fit = held.slice(0, Math.max(0, MAX_PROBLEMS - recorded.problems));
+    const fit = held.slice(0, Math.max(0, MAX_REPORTED_PROBLEMS - recorded.problems));
     await addImportRunCounts(db, report.runId, {
       rows: report.rows - recorded.rows,
       created: 0,

@@ -150,11 +150,7 @@ function NoticePage({ notice, error }: { notice: NoticeOut | null; error: unknow
 
   if (error) return <Alert>{errorText(error)}</Alert>;
   if (!notice) {
-    return (
-      <p className="pub-loading" role="status">
-        <span className="spinner" aria-hidden="true" /> {t('public.notice.loading')}
-      </p>
-    );
+    return <PubLoading text={t('public.notice.loading')} />;
   }
   return (
     <div className="pub-notice">
@@ -518,24 +514,10 @@ function VerifyPage({ token }: { token: string }) {
   };
 
   if (error && !link) {
-    return (
-      <div className="pub-narrow">
-        <div className="pub-panel">
-          <h1>{t('public.verify.failedTitle')}</h1>
-          <Alert>{errorText(error)}</Alert>
-          <Link href="/privacy/request" className="btn btn-primary">
-            {t('public.verify.newRequest')}
-          </Link>
-        </div>
-      </div>
-    );
+    return <LinkFailed title={t('public.verify.failedTitle')} message={errorText(error)} />;
   }
   if (!link) {
-    return (
-      <p className="pub-loading" role="status">
-        <span className="spinner" aria-hidden="true" /> {t('public.verify.checking')}
-      </p>
-    );
+    return <PubLoading text={t('public.verify.checking')} />;
   }
   return (
     <div className="pub-narrow">
@@ -588,24 +570,10 @@ function StatusPage({ lang }: { lang: string }) {
     );
   }
   if (error && !view) {
-    return (
-      <div className="pub-narrow">
-        <div className="pub-panel">
-          <h1>{t('public.status.title')}</h1>
-          <Alert>{errorText(error)}</Alert>
-          <Link href="/privacy/request" className="btn btn-primary">
-            {t('public.verify.newRequest')}
-          </Link>
-        </div>
-      </div>
-    );
+    return <LinkFailed title={t('public.status.title')} message={errorText(error)} />;
   }
   if (!view) {
-    return (
-      <p className="pub-loading" role="status">
-        <span className="spinner" aria-hidden="true" /> {t('common.loading')}
-      </p>
-    );
+    return <PubLoading text={t('common.loading')} />;
   }
 
   const setConsent = async (c: SubjectOut['consents'][number], allowed: boolean) => {
@@ -614,12 +582,13 @@ function StatusPage({ lang }: { lang: string }) {
     setError(null);
     try {
       await publicApi('PUT', '/session/consents', { channel: c.channel, purpose: c.purpose, allowed });
+      // Said once the page shows the choice as the register now holds it.
+      await load();
       setSaved({
         key: allowed ? 'public.status.savedAllowed' : 'public.status.savedForbidden',
         channel: c.channel,
         purpose: c.purpose,
       });
-      await load();
     } catch (e) {
       setError(e);
     } finally {
@@ -633,8 +602,8 @@ function StatusPage({ lang }: { lang: string }) {
     setError(null);
     try {
       await publicApi('POST', '/session/objection');
-      setSaved({ key: 'public.status.objectDone' });
       await load();
+      setSaved({ key: 'public.status.objectDone' });
     } catch (e) {
       setError(e);
     } finally {
@@ -833,4 +802,29 @@ function unique<T extends { id: string }>(items: T[]): T[] {
     seen.add(x.id);
     return true;
   });
+}
+
+/** A spinner with what is being waited for. */
+function PubLoading({ text }: { text: string }) {
+  return (
+    <p className="pub-loading" role="status">
+      <span className="spinner" aria-hidden="true" /> {text}
+    </p>
+  );
+}
+
+/** A link or page that did not open: why, and the way to ask for a new link. */
+function LinkFailed({ title, message }: { title: string; message: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="pub-narrow">
+      <div className="pub-panel">
+        <h1>{title}</h1>
+        <Alert>{message}</Alert>
+        <Link href="/privacy/request" className="btn btn-primary">
+          {t('public.verify.newRequest')}
+        </Link>
+      </div>
+    </div>
+  );
 }

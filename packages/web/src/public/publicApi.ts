@@ -1,4 +1,4 @@
-import { ApiError, type Problem } from '../api';
+import { callApi } from '../api';
 
 /**
  * The public page's way to the API (`/api/v1/public/…`): no staff session, no staff CSRF token. The subject
@@ -12,37 +12,7 @@ export function setSubjectCsrf(token: string | null): void {
 }
 
 export async function publicApi<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && subjectCsrf) headers['x-csrf-token'] = subjectCsrf;
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1/public${path}`, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch {
-    throw new ApiError(0, 'NETWORK', 'The server could not be reached.');
-  }
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = text === '' ? null : JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; problems?: Problem[] } } | null)?.error;
-    throw new ApiError(
-      res.status,
-      err?.code ?? 'HTTP_ERROR',
-      err?.message ?? res.statusText,
-      err?.problems ?? [],
-    );
-  }
-  return json as T;
+  return (await callApi<T>(`/api/v1/public${path}`, method, body, subjectCsrf)).json;
 }
 
 export type PublicKind = 'access' | 'rectification' | 'erasure' | 'portability' | 'objection';

@@ -2,6 +2,7 @@ import { type FormEvent, Fragment, useCallback, useEffect, useId, useState } fro
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { Alert, Badge, Card, Empty, useErrorText } from '../../components';
+import { CursorPager } from '../../components/CursorPager';
 import { useSession } from '../../context';
 import { dateTime } from '../../format';
 import { Link } from '../../router';
@@ -272,27 +273,13 @@ export function AuditPage() {
             </tbody>
           </table>
         )}
-        {cursors.length > 1 || next ? (
-          <nav className="pager" aria-label={t('admin.audit.pages')}>
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={cursors.length <= 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              {t('common.previous')}
-            </button>
-            <span className="muted small">{t('admin.audit.page', { n: cursors.length })}</span>
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={!next}
-              onClick={() => next && setCursors([...cursors, next])}
-            >
-              {t('common.next')}
-            </button>
-          </nav>
-        ) : null}
+        <CursorPager
+          label={t('admin.audit.pages')}
+          pageText={(n) => t('admin.audit.page', { n })}
+          cursors={cursors}
+          next={next}
+          onChange={setCursors}
+        />
       </Card>
     </div>
   );

@@ -4,39 +4,6 @@ import { Alert, Badge, Card, Empty } from '../../components';
 import { useText } from '../../context';
 import { useDefinition } from './useDefinition';
 
-const EEA = new Set([
-  'AT',
-  'BE',
-  'BG',
-  'HR',
-  'CY',
-  'CZ',
-  'DK',
-  'EE',
-  'FI',
-  'FR',
-  'DE',
-  'GR',
-  'HU',
-  'IE',
-  'IT',
-  'LV',
-  'LT',
-  'LU',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SK',
-  'SI',
-  'ES',
-  'SE',
-  'IS',
-  'LI',
-  'NO',
-]);
-
 /** Processors and transfers (GDPR art. 30, R1.6): who processes for the controller, who receives, what leaves the EEA. */
 export function ProcessorsPage() {
   const { t } = useTranslation();
@@ -52,13 +19,15 @@ export function ProcessorsPage() {
     const r = def?.recipients.find((x) => x.id === id);
     return r ? text(r.name) : id;
   };
+  // The EU/EEA states come from the register (core's list), so the app never keeps its own copy of the rule.
+  const eea = new Set(def?.eeaCountries ?? []);
   const countries = (list: string[]) =>
     list.length === 0 ? (
       <span className="muted">—</span>
     ) : (
       <span className="badge-list">
         {list.map((c) => (
-          <Badge key={c} tone={EEA.has(c) ? 'neutral' : 'warn'}>
+          <Badge key={c} tone={eea.has(c) ? 'neutral' : 'warn'}>
             {c}
           </Badge>
         ))}

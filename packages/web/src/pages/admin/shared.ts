@@ -56,6 +56,8 @@ export interface Named {
 
 export interface DefinitionOut {
   notice: { date: string };
+  /** The EU and EEA states: a country not among them is a third country. */
+  eeaCountries: string[];
   purposes: (Named & {
     basis: string | null;
     legitimateInterest: Text | null;

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, apiFile } from '../../api';
+import { ApiError, api, apiFile, saveBlob } from '../../api';
 import { Alert, Badge, Card, Empty, useErrorText } from '../../components';
 import { useSession, useText } from '../../context';
 import { dateTime } from '../../format';
@@ -87,14 +87,7 @@ export function MarketingPage() {
     setBusy('export');
     try {
       const { blob, filename, headers } = await apiFile('POST', '/marketing/segment', { ...body, delimiter });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = filename;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(blob, filename);
       setExported({ count: Number(headers.get('x-lupaus-count') ?? 0), filename });
     } catch (err) {
       fail(err);

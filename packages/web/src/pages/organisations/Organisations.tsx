@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { Alert, Card, Empty, useErrorText } from '../../components';
+import { CursorPager } from '../../components/CursorPager';
 import { useSession, useText } from '../../context';
 import { date } from '../../format';
 import { Link, navigate } from '../../router';
@@ -138,27 +139,13 @@ export function OrganisationsPage() {
             </tbody>
           </table>
         )}
-        {cursors.length > 1 || next ? (
-          <nav className="pager" aria-label={t('persons.pages')}>
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={cursors.length <= 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              {t('common.previous')}
-            </button>
-            <span className="muted small">{t('persons.page', { n: cursors.length })}</span>
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={!next}
-              onClick={() => next && setCursors([...cursors, next])}
-            >
-              {t('common.next')}
-            </button>
-          </nav>
-        ) : null}
+        <CursorPager
+          label={t('persons.pages')}
+          pageText={(n) => t('persons.page', { n })}
+          cursors={cursors}
+          next={next}
+          onChange={setCursors}
+        />
       </Card>
     </div>
   );

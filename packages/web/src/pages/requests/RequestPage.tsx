@@ -1,12 +1,12 @@
 import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../api';
+import { ApiError, api, saveBlob } from '../../api';
 import { Alert, Card, Empty, Field } from '../../components';
 import { useSession, useText } from '../../context';
 import { date, dateTime } from '../../format';
 import { Link } from '../../router';
 import '../../styles/requests.css';
-import { DaysLeft, downloadFrom, type Request, StateBadge, saveBlob, usePersonNames } from './shared';
+import { DaysLeft, downloadFrom, type Request, StateBadge, usePersonNames } from './shared';
 
 const METHODS = [
   'strong_electronic_identification',
@@ -45,16 +45,6 @@ function useActionError(): (e: unknown) => string {
     },
     [t, i18n],
   );
-}
-
-/** Adds calendar months to a day as the core does (the 31st becomes the month's last day). */
-function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
 /** One data subject's request (R4.1): its facts, history and the actions its kind and state allow. */
@@ -176,7 +166,7 @@ export function RequestPage({ id }: { id: string }) {
             <>
               {!verified ? <VerifyCard r={r} act={act} /> : null}
               {verified ? <RightCard r={r} act={act} onCertificate={setCertificate} /> : null}
-              {!r.extendedTo ? <ExtendCard r={r} act={act} /> : null}
+              {r.extensions.length > 0 ? <ExtendCard r={r} act={act} /> : null}
               <RefuseCard r={r} act={act} />
             </>
           )}
@@ -466,9 +456,10 @@ function ExtendCard({ r, act }: { r: Request; act: Act }) {
   const { t } = useTranslation();
   const id = useId();
   const [open, setOpen] = useState(false);
-  const [months, setMonths] = useState(2);
+  // The choices and their deadlines are the register's (core's arithmetic, through the API), not the app's.
+  const [months, setMonths] = useState(r.extensions[r.extensions.length - 1]?.months ?? 1);
   const [reason, setReason] = useState('');
-  const newDeadline = addMonths(r.dueOn, months);
+  const newDeadline = r.extensions.find((x) => x.months === months)?.deadline ?? null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
@@ -492,7 +483,7 @@ function ExtendCard({ r, act }: { r: Request; act: Act }) {
           <fieldset className="field">
             <legend>{t('requests.extend.months')}</legend>
             <div className="segmented">
-              {[1, 2].map((m) => (
+              {r.extensions.map(({ months: m }) => (
                 <label key={m} className={`seg${months === m ? ' on' : ''}`}>
                   <input
                     type="radio"

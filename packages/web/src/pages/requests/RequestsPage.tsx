@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { Alert, Card, Empty, useErrorText } from '../../components';
+import { CursorPager } from '../../components/CursorPager';
 import { date } from '../../format';
 import { Link, navigate } from '../../router';
 import '../../styles/requests.css';
@@ -223,27 +224,13 @@ export function RequestsPage() {
             </tbody>
           </table>
         )}
-        {cursors.length > 1 || next ? (
-          <nav className="pager" aria-label={t('requests.queue.pages')}>
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={cursors.length <= 1}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              {t('common.previous')}
-            </button>
-            <span className="muted small">{t('requests.queue.page', { n: cursors.length })}</span>
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={!next}
-              onClick={() => next && setCursors([...cursors, next])}
-            >
-              {t('common.next')}
-            </button>
-          </nav>
-        ) : null}
+        <CursorPager
+          label={t('requests.queue.pages')}
+          pageText={(n) => t('requests.queue.page', { n })}
+          cursors={cursors}
+          next={next}
+          onChange={setCursors}
+        />
       </Card>
     </div>
   );

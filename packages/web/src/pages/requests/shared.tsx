@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, type Person } from '../../api';
+import { api, apiFile, fileNameOf, type Person, saveBlob } from '../../api';
 import { Badge } from '../../components';
 import { useSession } from '../../context';
 import { daysUntil } from '../../format';
@@ -18,6 +18,8 @@ export interface Request {
   extendedTo: string | null;
   extensionReason: string | null;
   deadline: string;
+  /** The deadlines an extension would give now; empty when the request cannot be extended. */
+  extensions: { months: number; deadline: string }[];
   open: boolean;
   overdue: boolean;
   identity: { verifiedAt: string; method: string; verifiedBy: string } | null;
@@ -124,29 +126,8 @@ export function usePersonNames(ids: (string | null)[]): Record<string, string> {
 
 /** Downloads a response body as a file, named by its content disposition. */
 export async function downloadFrom(path: string, fallbackName: string): Promise<string> {
-  const res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as {
-      error?: { code?: string; message?: string };
-    } | null;
-    throw new ApiError(res.status, body?.error?.code ?? 'HTTP_ERROR', body?.error?.message ?? res.statusText);
-  }
-  const disposition = res.headers.get('content-disposition') ?? '';
-  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-  const plain = /filename="?([^";]+)"?/i.exec(disposition);
-  const name = star?.[1] ? decodeURIComponent(star[1]) : (plain?.[1] ?? fallbackName);
-  saveBlob(await res.blob(), name);
+  const { blob, headers } = await apiFile('GET', path);
+  const name = fileNameOf(headers) ?? fallbackName;
+  saveBlob(blob, name);
   return name;
-}
-
-/** Saves a blob as a file download in the browser. */
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
