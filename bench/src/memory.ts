@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataDirRegister } from './import';
@@ -71,14 +72,41 @@ function servedAddress(child: ChildProcess): Promise<string> {
   });
 }
 
-async function post(url: string, headers: Record<string, string>, body: unknown): Promise<Response> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
+/**
+ * One HTTP request on loopback with no time limit: fetch gives up after 300 s without headers ("fetch failed"), and
+ * a segment of a million persons through the gate on PGlite can take longer than that to start answering.
+ */
+function send(
+  url: string,
+  method: 'GET' | 'POST',
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
+  return new Promise((done, fail) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      url,
+      {
+        method,
+        headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        timeout: 0,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', fail);
+      },
+    );
+    req.on('error', (e) => fail(new Error(`${method} ${url}: ${e.message}`, { cause: e })));
+    req.end(payload);
   });
-  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-  return res;
+}
+
+async function post(url: string, headers: Record<string, string>, body: unknown): Promise<string> {
+  const res = await send(url, 'POST', headers, body);
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${res.text.slice(0, 300)}`);
+  return res.text;
 }
 
 /** `count` GETs of `base + id`, `clients` at a time; throws on any answer but 200. */
@@ -93,9 +121,8 @@ async function getPersons(
   const client = async () => {
     while (next < count) {
       const id = ids[next++ % ids.length]!;
-      const res = await fetch(base + id, { headers });
-      const body = await res.text();
-      if (res.status !== 200) throw new Error(`GET ${base + id}: ${res.status} ${body.slice(0, 300)}`);
+      const res = await send(base + id, 'GET', headers);
+      if (res.status !== 200) throw new Error(`GET ${base + id}: ${res.status} ${res.text.slice(0, 300)}`);
     }
   };
   await Promise.all(Array.from({ length: clients }, client));
@@ -204,11 +231,10 @@ export async function benchMemory(
         q: NAME_PREFIXES[i % NAME_PREFIXES.length],
       });
     }
-    const segment = await post(`${address}/api/v1/marketing/segment`, opts.headers, {
+    await post(`${address}/api/v1/marketing/segment`, opts.headers, {
       purpose: 'direct_marketing',
       channel: 'email',
     });
-    await segment.arrayBuffer();
     serve = { ...processMemory(child.pid!), requests: load + 51 };
   } catch (e) {
     // Say what became of the server: a request that failed because it died says little by itself.
