@@ -4,6 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchIngest, type IngestBenchResult } from './ingest';
+import { benchLoad, type LoadBenchResult } from './load';
 import {
   type Backend,
   type BackendResult,
@@ -35,7 +36,7 @@ export const DEFAULT_DATABASE_URL = `postgres://${encodeURIComponent(
  * scale on one register per backend (scale.ts): the CSV import (P1), search (P2), marketing segment (P5), API
  * (P6) and the memory of `lupaus serve` (P7).
  */
-export const SUITES = ['persons', 'ingest', 'sweep', 'rights', ...SCALE_SUITES] as const;
+export const SUITES = ['persons', 'ingest', 'sweep', 'rights', ...SCALE_SUITES, 'load'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface RunOptions {
@@ -59,6 +60,10 @@ export interface RunOptions {
   apiSeconds: number;
   apiClients: number;
   memoryRequests: number;
+  /** Load (issue 8): persons generated first, concurrent clients through `lupaus serve`, seconds of load. */
+  loadPersons: number;
+  loadClients: number;
+  loadSeconds: number;
   backends: Backend[];
   databaseUrl: string;
   seed: number;
@@ -69,14 +74,17 @@ export const USAGE = `usage: npm run bench -- [--persons N] [--searches M] [--ba
                         [--database-url URL] [--seed S] [--no-write]
   --persons N       persons to insert (default 2000)
   --searches M      searches of each kind: name prefix, email, phone, hetu (default 500)
-  --suite S         persons, ingest, sweep, rights, import, search, segment, api, memory, scale (the last
-                    five) or all (default all); several as a list: --suite import,search
+  --suite S         persons, ingest, sweep, rights, import, search, segment, api, memory, scale (these
+                    five), load or all (default all); several as a list: --suite import,search
   --import-persons N  persons in the CSV the import (P1) reads; search, segment, api and memory then run on
                     the register it filled (default 1000000)
   --import-broken K deliberately broken rows added to that CSV (default 0.3 % of N)
   --api-seconds S   seconds of load on the app and on the bare route (P6, default 15)
   --api-clients C   concurrent keep-alive clients (P6, default 50)
   --memory-requests R  GET /persons/:id requests through lupaus serve (P7, default 2000)
+  --load-persons N  load (issue 8): persons generated into its register first (default 10000)
+  --load-clients C  load: concurrent clients through lupaus serve (default 50)
+  --load-seconds S  load: seconds of the mixed load, and of the raw mix (default 60)
   --ingest-persons  persons the ingestion benchmark inserts first (default 10000)
   --events E        web visits it ingests, 1 000 a batch (default 100000)
   --sweep-rows R    interactions the retention sweep benchmark loads (default 1000000)
@@ -116,6 +124,9 @@ export function parseOptions(argv: string[]): RunOptions | 'help' {
       'api-seconds': { type: 'string' },
       'api-clients': { type: 'string' },
       'memory-requests': { type: 'string' },
+      'load-persons': { type: 'string' },
+      'load-clients': { type: 'string' },
+      'load-seconds': { type: 'string' },
       backend: { type: 'string' },
       'database-url': { type: 'string' },
       seed: { type: 'string' },
@@ -159,6 +170,9 @@ export function parseOptions(argv: string[]): RunOptions | 'help' {
     apiSeconds: positiveInt('api-seconds', values['api-seconds'], 15),
     apiClients: positiveInt('api-clients', values['api-clients'], 50),
     memoryRequests: positiveInt('memory-requests', values['memory-requests'], 2000),
+    loadPersons: positiveInt('load-persons', values['load-persons'], 10_000),
+    loadClients: positiveInt('load-clients', values['load-clients'], 50),
+    loadSeconds: positiveInt('load-seconds', values['load-seconds'], 60),
     backends: backend === 'both' ? ['pglite', 'postgres'] : [backend as Backend],
     databaseUrl:
       values['database-url'] ??
@@ -221,7 +235,7 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
   const startedAt = new Date();
   const machine = describeMachine();
   log(
-    `Lupaus benchmark (${opts.suites.join(', ')}): ${opts.persons} persons, ${opts.searches} searches of each kind; ingestion of ${opts.events} web visits for ${opts.ingestPersons} persons${opts.suites.some((s) => (SCALE_SUITES as readonly string[]).includes(s)) ? `; at scale ${opts.importPersons} persons imported` : ''}`,
+    `Lupaus benchmark (${opts.suites.join(', ')}): ${opts.persons} persons, ${opts.searches} searches of each kind; ingestion of ${opts.events} web visits for ${opts.ingestPersons} persons${opts.suites.some((s) => (SCALE_SUITES as readonly string[]).includes(s)) ? `; at scale ${opts.importPersons} persons imported` : ''}${opts.suites.includes('load') ? `; load: ${opts.loadClients} clients for ${opts.loadSeconds} s on ${opts.loadPersons} persons` : ''}`,
   );
   log(
     `${machine.cpu}, ${machine.cores} cores, ${machine.totalMemory}, ${machine.platform}, node ${machine.node}`,
@@ -231,6 +245,7 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
   const sweep: SweepBenchResult[] = [];
   const rights: RightsBenchResult[] = [];
   const scale: ScaleBenchResult[] = [];
+  const load: LoadBenchResult[] = [];
   const scaleSuites = opts.suites.filter((s): s is ScaleSuite =>
     (SCALE_SUITES as readonly string[]).includes(s),
   );
@@ -310,6 +325,19 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
         }),
       );
     }
+    if (opts.suites.includes('load')) {
+      load.push(
+        await benchLoad({
+          backend,
+          persons: opts.loadPersons,
+          clients: opts.loadClients,
+          seconds: opts.loadSeconds,
+          databaseUrl: backend === 'postgres' ? opts.databaseUrl : undefined,
+          seed: opts.seed,
+          log,
+        }),
+      );
+    }
   }
   const measurements = [
     ...results.flatMap((r) => r.measurements),
@@ -317,6 +345,7 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
     ...sweep.flatMap((r) => r.measurements),
     ...rights.flatMap((r) => r.measurements),
     ...scale.flatMap((r) => r.measurements),
+    ...load.flatMap((r) => r.measurements),
   ];
   log('');
   log(formatTable(measurements));
@@ -344,6 +373,9 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
       apiSeconds: opts.apiSeconds,
       apiClients: opts.apiClients,
       memoryRequests: opts.memoryRequests,
+      loadPersons: opts.loadPersons,
+      loadClients: opts.loadClients,
+      loadSeconds: opts.loadSeconds,
       backends: opts.backends,
       seed: opts.seed,
     },
@@ -354,6 +386,7 @@ export async function run(opts: RunOptions, log: (line: string) => void = consol
     sweep,
     rights,
     scale,
+    load,
   };
   let file: string | null = null;
   if (opts.out) {

@@ -2,7 +2,8 @@ import { parseOptions, type RunOptions, run, USAGE } from './report';
 
 /**
  * `npm run bench`: the person insert and search benchmarks, the interaction ingestion benchmark, the
- * retention sweep benchmark and the data subject's rights benchmark (`--suite persons|ingest|sweep|rights|all`) on PGlite and PostgreSQL, printed as a table
+ * retention sweep benchmark and the data subject's rights benchmark (`--suite persons|ingest|sweep|rights|all`), the
+ * scale suites and the mixed load through `lupaus serve` (`--suite load`, issue 8) on PGlite and PostgreSQL, printed as a table
  * (metric, backend, use case, raw SQL, ratio) and written to `bench/results/<timestamp>.json`.
  *
  * @example

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { accessCommand } from './commands/access';
 import { auditCommand } from './commands/audit';
+import { backupCommands } from './commands/backup';
 import { breachCommand } from './commands/breach';
 import { checkCommand } from './commands/check';
 import { consentCommand, suppressCommand } from './commands/consent';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   breachCommand(program);
   updateServiceCommand(program);
   importCommand(program);
+  backupCommands(program);
   return program;
 }
 

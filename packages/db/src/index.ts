@@ -1,6 +1,7 @@
 export * from './connect';
 export * from './executor';
 export * from './repositories/audit';
+export * from './repositories/backup-tables';
 export * from './repositories/duplicates';
 export * from './repositories/files';
 export * from './repositories/imports';

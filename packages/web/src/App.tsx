@@ -8,6 +8,7 @@ import { AdminPage } from './pages/admin';
 import { DashboardsPage } from './pages/dashboards/DashboardsPage';
 import { MarketingPage } from './pages/marketing/Marketing';
 import { OrganisationPage } from './pages/organisations/Organisation';
+import { OrganisationNewPage } from './pages/organisations/OrganisationNew';
 import { OrganisationsPage } from './pages/organisations/Organisations';
 import { PersonPage } from './pages/Person';
 import { PersonNewPage } from './pages/PersonNew';
@@ -145,6 +146,7 @@ function Routes() {
   const m = /^\/persons\/([0-9a-fA-F-]{36})$/.exec(path);
   if (m?.[1]) return <PersonPage id={m[1]} />;
   if (path === '/organisations') return <OrganisationsPage />;
+  if (path === '/organisations/new') return <OrganisationNewPage />;
   const org = /^\/organisations\/([0-9a-fA-F-]{36})$/.exec(path);
   if (org?.[1]) return <OrganisationPage id={org[1]} />;
   if (path === '/marketing') return <MarketingPage />;

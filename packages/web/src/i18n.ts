@@ -5,9 +5,11 @@ import { fi } from './locales/fi';
 import { sv } from './locales/sv';
 
 /**
- * Every text of the app comes from here (issue 7 item 7): Finnish and English complete (the type of `fi` is
- * the shape of `en`, so a missing Finnish text fails the typecheck), Swedish for the public pages (signing in),
- * falling back to Finnish. The chosen language is remembered in the browser.
+ * Every text of the app comes from here (issue 7 item 7): Finnish, English and Swedish complete (the types of
+ * `fi` and `sv` are the shape of `en`, so a missing Finnish or Swedish text fails the typecheck). Swedish is
+ * written as in Finland (personbeteckning, FO-nummer, dataskyddsbeskrivning). A key missing at run time still
+ * falls back to Finnish. The chosen language is remembered in the browser, and the API is asked to answer its
+ * messages in it (`Accept-Language`, see api.ts).
  */
 export const LANGUAGES = [
   { code: 'fi', name: 'Suomi' },

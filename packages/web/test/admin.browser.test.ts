@@ -221,6 +221,26 @@ describe.skipIf(!HAVE_CHROMIUM)('the administration in Chromium (issue 7 item 5)
     await page.getByRole('button', { name: 'List 1 as affected' }).click();
     await page.getByText('1 persons listed as affected.').waitFor();
     await expect.poll(() => page.getByText('1 listed, 0 told').count()).toBe(1);
+    // The affected person is named (the API reads the name as the roles allow, audited) and links to the person.
+    const affected = page.locator('.people-list').getByRole('link', { name: 'Maija Virtanen' });
+    await affected.waitFor();
+    const maijaId = (
+      await web.reg.db
+        .selectFrom('breach_persons')
+        .select('person_id')
+        .where('breach_id', '=', stored.id)
+        .executeTakeFirstOrThrow()
+    ).person_id;
+    expect(await affected.getAttribute('href')).toBe(`/persons/${maijaId}`);
+    const read = await web.reg.db
+      .selectFrom('audit_log')
+      .select(['person_ids', 'details'])
+      .where('action', '=', 'breach_read')
+      .where('entity_id', '=', stored.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(read.person_ids).toEqual([maijaId]);
+    expect(read.details).toEqual({ fields: ['first_name', 'last_name'] });
     await expectAccessible(page, 'admin breach');
     await shot(page, 'admin-breach');
 
@@ -284,6 +304,54 @@ describe.skipIf(!HAVE_CHROMIUM)('the administration in Chromium (issue 7 item 5)
     await expectAccessible(page, 'admin processors');
     await shot(page, 'admin-processors');
     expect(cspViolations).toEqual([]);
+  }, 60_000);
+
+  it('R7.1 in Swedish the administration speaks Swedish: users, roles, breaches and a breach naming its persons', async () => {
+    await page.getByLabel('Language').first().selectOption('sv');
+    try {
+      await go('/admin/users', 'Användare');
+      const tabs = page.getByRole('navigation', { name: 'Administrationens delar' }).getByRole('link');
+      expect(await tabs.allTextContents()).toEqual([
+        'Användare',
+        'Roller',
+        'Förbindelser',
+        'Logg',
+        'Register och beskrivning',
+        'Biträden och överföringar',
+        'Personuppgiftsincidenter',
+      ]);
+      await page.getByRole('row', { name: /anna\.admin/ }).waitFor();
+      expect(await page.getByRole('row', { name: /anna\.admin/ }).textContent()).toContain('Administratör');
+      await expectAccessible(page, 'admin users sv');
+      await shot(page, 'sv-admin-users');
+
+      await go('/admin/roles', 'Roller');
+      await page.getByRole('table', { name: 'Behörigheter per roll' }).waitFor();
+      await page.getByText('Visa personbeteckningen').first().waitFor();
+      await expectAccessible(page, 'admin roles sv');
+      await shot(page, 'sv-admin-roles');
+
+      await go('/admin/breaches', 'Personuppgiftsincidenter');
+      const list = page.getByRole('table', { name: 'Incidenter' });
+      await expect
+        .poll(() => list.getByRole('row', { name: /Lost laptop/ }).textContent())
+        .toContain('Myndigheten underrättad');
+      expect(await list.getByRole('row', { name: /Misdirected email/ }).textContent()).toMatch(/Försenad/);
+      await expectAccessible(page, 'admin breaches sv');
+      await shot(page, 'sv-admin-breaches');
+      await list.getByRole('link', { name: /Lost laptop/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Lost laptop with a customer export' }).waitFor();
+      await page.getByText('1 registrerade, 0 informerade').waitFor();
+      await page.locator('.people-list').getByRole('link', { name: 'Maija Virtanen' }).waitFor();
+      await expectAccessible(page, 'admin breach sv');
+      await shot(page, 'sv-admin-breach');
+      expect(cspViolations).toEqual([]);
+    } finally {
+      await page
+        .getByLabel(/^(Språk|Language|Kieli)$/)
+        .first()
+        .selectOption('en');
+    }
   }, 60_000);
 
   it('R6.2 a clerk without the permissions sees only the register pages, in Finnish', async () => {

@@ -46,6 +46,7 @@ beforeAll(async () => {
     'risto.rekisteri',
     'ronja.rekisteri',
     'rasmus.rekisteri',
+    'signe.rekisteri',
   ]) {
     clerks.push(await web.addClerk(u, ['customer_service', 'privacy_officer']));
   }
@@ -126,6 +127,11 @@ async function openRequest(page: Page, id: string) {
 describe.skipIf(!HAVE_CHROMIUM)('the requests and the dashboards in Chromium (issue 7, R4.1, R7.1)', () => {
   it('R4.1, R7.1 the queue lists open requests with their days left; the overdue one is marked, the extended one shows its new deadline; filters narrow it', async () => {
     const { context, page } = await signedIn('en', clerks[0]!);
+    // The queue names the subjects from its own list (one audited read), not with a read per person.
+    const personReads: string[] = [];
+    page.on('request', (r) => {
+      if (/\/api\/v1\/persons\/[0-9a-f-]{36}$/.test(new URL(r.url()).pathname)) personReads.push(r.url());
+    });
     try {
       await page
         .getByRole('navigation', { name: /navigation/i })
@@ -145,6 +151,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the requests and the dashboards in Chromium (is
       // Six open requests, the earliest deadline first: the overdue one leads.
       await expect.poll(() => table.locator('tbody tr').count()).toBe(6);
       expect(await table.locator('tbody tr').first().innerText()).toContain('Objection');
+      const maija = table.locator('tbody tr').first().getByRole('link', { name: 'Maija Virtanen' });
+      expect(await maija.getAttribute('href')).toMatch(/^\/persons\/[0-9a-f-]{36}$/);
+      expect(personReads).toEqual([]);
       expect(await page.locator('.stat-bad .stat-value').innerText()).toBe('1');
       await expectAccessible(page, 'requests queue');
       await shot(page, 'requests-queue');
@@ -304,6 +313,59 @@ describe.skipIf(!HAVE_CHROMIUM)('the requests and the dashboards in Chromium (is
       await page.getByRole('heading', { name: 'Requests', level: 1 }).waitFor();
       expect(await page.getByLabel('Kind').inputValue()).toBe('objection');
       await expect.poll(() => page.locator('.request-table tbody tr').count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+  it("R7.1 in Swedish the staff pages speak Swedish: the frame, the persons, a new person with the API's messages in Swedish, the dashboards", async () => {
+    const { context, page } = await signedIn('en', clerks[6]!);
+    try {
+      await page.getByLabel('Language').first().selectOption('sv');
+      await page.getByRole('heading', { name: 'Personer', level: 1 }).waitFor();
+      expect(await page.evaluate('document.documentElement.lang')).toBe('sv');
+      const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+      for (const name of ['Personer', 'Begäranden', 'Översikter', 'Administration']) {
+        await nav.getByRole('link', { name }).first().waitFor();
+      }
+      await page.getByRole('button', { name: 'Avgränsa', exact: true }).waitFor();
+      await expect.poll(() => page.locator('tbody tr').count()).toBeGreaterThan(1);
+      await expectAccessible(page, 'persons sv');
+      await shot(page, 'sv-persons');
+
+      // A new person with mistakes: the API answers in Swedish (the app sends Accept-Language: sv).
+      let language = '';
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/persons') {
+          language = r.headers()['accept-language'] ?? '';
+        }
+      });
+      await page.getByRole('link', { name: 'Ny person' }).click();
+      await page.getByRole('heading', { name: 'Ny person', level: 1 }).waitFor();
+      await page.getByText('Varifrån uppgifterna kommer').waitFor();
+      await page.getByRole('button', { name: 'Spara personen' }).click();
+      await page.locator('.field-error').first().waitFor();
+      expect(language).toBe('sv');
+      const errors = await page.locator('.field-error').allInnerTexts();
+      expect(errors.join('\n')).toMatch(/är obligatoriskt\./);
+      expect(errors.join('\n')).not.toMatch(/on pakollinen|is required/);
+      await page
+        .getByText(/^Rätta (fältet som är markerat nedan|de \d+ fält som är markerade nedan)\.$/)
+        .waitFor();
+      await expectAccessible(page, 'new person sv');
+      await shot(page, 'sv-new-person-problems');
+
+      await nav.getByRole('link', { name: 'Översikter' }).click();
+      await page.getByRole('heading', { name: 'Översikter', level: 1 }).waitFor();
+      await page.getByRole('region', { name: 'Samtycken per kanal' }).waitFor();
+      await page.getByRole('region', { name: 'Importresultat' }).first().waitFor();
+      await expectAccessible(page, 'dashboards sv');
+      await shot(page, 'sv-dashboards');
+
+      await nav.getByRole('link', { name: 'Begäranden' }).click();
+      await page.locator('.request-table tbody tr').first().waitFor();
+      expect(await page.locator('.request-table').innerText()).toMatch(/Invändning[\s\S]*Maija Virtanen/);
+      await expectAccessible(page, 'requests queue sv');
+      await shot(page, 'sv-requests-queue');
     } finally {
       await context.close();
     }

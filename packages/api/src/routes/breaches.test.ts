@@ -85,7 +85,7 @@ describe('the breach routes (GDPR art. 33–34)', () => {
     expect((await get('/api/v1/breaches?overdue=true')).json().items).toEqual([]);
   });
 
-  it('art. 34 persons are added by id (unknown refused), a high risk needs notify or an exemption, notices go to the outbox per person', async () => {
+  it('art. 34 R6.4 persons are added by id (unknown refused) and shown by name, audited; a high risk needs notify or an exemption, notices go to the outbox per person', async () => {
     const id = (await get('/api/v1/breaches')).json().items[0].id as string;
     const ghost = '01900000-0000-7000-8000-0000000000aa';
     const unknown = await post(`/api/v1/breaches/${id}/persons`, { personIds: [maija, ghost] });
@@ -127,12 +127,28 @@ describe('the breach routes (GDPR art. 33–34)', () => {
     expect(outbox[0]!.body).toContain(BREACH.measures);
 
     const detail = await get(`/api/v1/breaches/${id}`);
+    // The affected persons by name (the administrator may read names), and no other data of theirs.
     expect(detail.json().affected).toEqual([
-      expect.objectContaining({ personId: maija, notifiedAt: '2026-03-05T10:00:00.000Z' }),
-      expect.objectContaining({ personId: liisa, notifiedAt: null }),
+      expect.objectContaining({
+        personId: maija,
+        firstName: 'Maija',
+        lastName: 'Virtanen',
+        notifiedAt: '2026-03-05T10:00:00.000Z',
+      }),
+      expect.objectContaining({ personId: liisa, firstName: 'Liisa', lastName: 'Laine', notifiedAt: null }),
     ]);
-    expect(detail.body).not.toContain('Virtanen');
     expect(detail.body).not.toContain('maija@example.fi');
+    // The read is audited by one row naming both persons (ids only).
+    const reads = await t.register.db
+      .selectFrom('audit_log')
+      .select(['person_ids', 'details'])
+      .where('action', '=', 'breach_read')
+      .where('entity_id', '=', id)
+      .orderBy('id', 'desc')
+      .execute();
+    expect([...(reads[0]!.person_ids ?? [])].sort()).toEqual([maija, liisa].sort());
+    expect(reads[0]!.details).toEqual({ fields: ['first_name', 'last_name'] });
+    expect(JSON.stringify(reads)).not.toContain('Virtanen');
 
     const closed = await post(`/api/v1/breaches/${id}/close`);
     expect(closed.statusCode, closed.body).toBe(200);

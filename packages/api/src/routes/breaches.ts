@@ -14,9 +14,9 @@ import { errorResponses, IdParams, PageQuery, Uuid } from '../schemas';
 
 /**
  * Personal data breaches (GDPR art. 33–34): recording a breach with the definition's categories it concerns,
- * the persons it affects (by id), the 72-hour clock for notifying the supervisory authority, the decision
+ * the persons it affects (by id; the breach's page names them as the caller may read names), the 72-hour clock for notifying the supervisory authority, the decision
  * whether the persons must be told and the notices to them through the outbox. Responses hold the breach
- * record and person ids only, never the persons' data.
+ * record and person ids, and in one breach's view the affected persons' names (audited), never other data.
  */
 
 const Instant = z
@@ -67,9 +67,25 @@ const BreachOut = z
 
 const BreachDetailOut = BreachOut.extend({
   affected: z
-    .array(z.object({ personId: Uuid, addedAt: z.string(), notifiedAt: z.string().nullable() }))
+    .array(
+      z.object({
+        personId: Uuid,
+        firstName: z
+          .string()
+          .nullable()
+          .describe("The person's first name; null when the caller's roles may not read it."),
+        lastName: z
+          .string()
+          .nullable()
+          .describe("The person's last name; null when the caller's roles may not read it."),
+        addedAt: z.string(),
+        notifiedAt: z.string().nullable(),
+      }),
+    )
     .nullable()
-    .describe('The persons affected, by id, and when each was notified; null without persons.read.'),
+    .describe(
+      'The persons affected, with their names as the caller may read them, and when each was notified; null without persons.read. The read is audited.',
+    ),
 });
 
 export const BreachBody = z.strictObject({
@@ -185,7 +201,7 @@ export async function breachRoutes(api: ZodApp, ctx: ApiContext): Promise<void> 
       schema: {
         tags: TAGS,
         summary:
-          'A breach with the ids of the persons affected (with persons.read) and whether each was told',
+          'A breach with the persons affected (with persons.read; names as the fields allow, audited) and whether each was told',
         params: IdParams,
         response: { 200: BreachDetailOut, ...errorResponses },
       },

@@ -1,6 +1,9 @@
 import { LupausError } from '@lupaus/core';
 import {
+  attachConsentEvidence,
   channels,
+  DEFAULT_MAX_FILE_BYTES,
+  getConsentEvidence,
   importSuppressions,
   listConsents,
   objectToDirectMarketing,
@@ -10,7 +13,8 @@ import {
 } from '@lupaus/engine';
 import { z } from 'zod';
 import type { ApiContext, ZodApp } from '../app';
-import { errorResponses, IdParams, Uuid } from '../schemas';
+import { ErrorOut, errorResponses, FileBody, FileBytesOut, IdParams, PurposeHeaders, Uuid } from '../schemas';
+import { headerFileName, rawBodyRoutes, sendFileBytes } from './files';
 
 /**
  * Consents and prohibitions (R3.1), their withdrawal (R4.8), the objection to direct marketing (R4.6) and
@@ -51,6 +55,10 @@ const ConsentOut = z.object({
   source: z.string(),
   evidenceText: z.string().nullable(),
   evidenceFileId: Uuid.nullable(),
+  evidenceFile: z
+    .object({ id: Uuid, name: z.string(), mediaType: z.string(), size: z.number().int() })
+    .nullable()
+    .describe('The evidence file (download: GET /consents/{id}/evidence).'),
   noticeVersion: z.number().int().describe('The notice version in force when the choice was made.'),
   requestId: Uuid.nullable(),
   recordedAt: z.string(),
@@ -127,7 +135,79 @@ export const SuppressionImportBody = z
   })
   .describe('A suppression list: only keyed hashes of its entries are stored.');
 
+const EvidenceHeaders = PurposeHeaders.extend({
+  'content-type': z.string().min(1).describe('application/pdf or an image type such as image/jpeg.'),
+  'x-file-name': z
+    .string()
+    .min(1)
+    .max(1000)
+    .describe("The file's name; percent-encode (UTF-8) a name that is not ASCII."),
+});
+
+const EvidenceFileOut = z
+  .object({
+    id: Uuid,
+    personId: Uuid,
+    name: z.string(),
+    mediaType: z.string(),
+    size: z.number().int(),
+    sha256: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+  })
+  .describe('A stored evidence file: give its id as evidenceFileId when recording the consent.');
+
 export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
+  const maxBytes = ctx.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  // The evidence file's raw bytes, for this route only (the rest of the API takes JSON).
+  await rawBodyRoutes(api, maxBytes, (scope) => {
+    scope.post(
+      '/persons/:id/consent-evidence',
+      {
+        bodyLimit: maxBytes,
+        config: { permission: 'consents.write' },
+        schema: {
+          tags: ['consents'],
+          summary:
+            'Store a file (a scanned signed form: PDF or an image) as evidence of a consent or prohibition; the raw bytes as the body',
+          consumes: ['application/pdf', 'image/*'],
+          headers: EvidenceHeaders,
+          params: IdParams,
+          body: FileBody,
+          response: { 201: EvidenceFileOut, 413: ErrorOut, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as unknown;
+        const file = await attachConsentEvidence(ctx.register(), ctx.actor(request), request.params.id, {
+          name: headerFileName(request.headers['x-file-name']),
+          mediaType: request.headers['content-type'],
+          bytes: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
+          maxBytes,
+        });
+        return reply.code(201).send(file);
+      },
+    );
+  });
+
+  api.get(
+    '/consents/:id/evidence',
+    {
+      config: { permission: 'consents.read' },
+      schema: {
+        tags: ['consents'],
+        summary: "Download a consent record's evidence file (audited)",
+        params: IdParams,
+        produces: ['application/octet-stream'],
+        response: { 200: FileBytesOut, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { file, bytes } = await getConsentEvidence(ctx.register(), ctx.actor(request), request.params.id);
+      return sendFileBytes(reply, file, bytes);
+    },
+  );
+
   api.post(
     '/persons/:id/consents',
     {

@@ -1,4 +1,10 @@
-import { anonymisePerson, erasePerson, listBlockedErasures, resumeBlockedErasures } from '@lupaus/engine';
+import {
+  anonymisePerson,
+  erasePerson,
+  listBlockedErasures,
+  planErasure,
+  resumeBlockedErasures,
+} from '@lupaus/engine';
 import { z } from 'zod';
 import type { ApiContext, ZodApp } from '../app';
 import { errorResponses, IdParams, PurposeHeaders, Uuid } from '../schemas';
@@ -82,7 +88,59 @@ const ResumeOut = z.object({
   requests: z.array(Uuid),
 });
 
+const PlanQuery = z.strictObject({
+  mode: z
+    .enum(['erase', 'anonymise'])
+    .optional()
+    .describe('erase (art. 17, the default) or anonymise (R4.9).'),
+});
+
+export const ErasurePlanOut = z
+  .object({
+    personId: Uuid,
+    mode: z.enum(['erase', 'anonymise']),
+    at: z.string().describe('When the plan was made: blockers are judged on this day.'),
+    state: z.enum(['completed', 'blocked']).describe('What the erasure would end in if made now.'),
+    blockers: z.array(ErasureBlockerOut),
+    keptFields: z.array(z.string()).describe('Person fields a blocker would keep on the person row.'),
+    erasedFields: z.array(z.string()).describe('Person fields that would lose their value.'),
+    records: z.array(
+      z.object({
+        holder: z.string(),
+        category: z.string(),
+        erase: Count.describe('Records that would be deleted.'),
+        anonymise: Count.describe('Records that would be anonymised.'),
+        keep: Count.describe('Records a blocker keeps.'),
+      }),
+    ),
+    other: z.object({ files: Count, consents: Count, contactRoles: Count, legalHolds: Count }),
+    personGoes: z.boolean().describe('Whether the person row itself would go.'),
+  })
+  .describe('The dry run of an erasure: what would go, what would stay and why. Nothing is changed.');
+
 export async function erasureRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
+  api.get(
+    '/persons/:id/erasure-plan',
+    {
+      config: { permission: 'requests.manage' },
+      schema: {
+        tags: ['rights'],
+        summary:
+          'Dry run of an erasure (or anonymisation): the blockers with their ends, what would go and what would stay',
+        params: IdParams,
+        headers: PurposeHeaders,
+        querystring: PlanQuery,
+        response: { 200: ErasurePlanOut, ...errorResponses },
+      },
+    },
+    async (request) =>
+      planErasure(ctx.register(), ctx.actor(request), {
+        personId: request.params.id,
+        ...(request.query.mode !== undefined ? { mode: request.query.mode } : {}),
+        ...purposeOf(request.headers),
+      }),
+  );
+
   api.post(
     '/persons/:id/erasure',
     {

@@ -22,7 +22,7 @@ describe('the request routes (R4.1)', () => {
     await t.close();
   });
 
-  it('R4.1 a written request end to end: letter, verification, listing, events', async () => {
+  it('R4.1 R6.4 a written request end to end: letter, verification, listing with the subject named, events', async () => {
     const created = await post('/api/v1/requests', {
       type: 'access',
       personId,
@@ -77,7 +77,18 @@ describe('the request routes (R4.1)', () => {
     expect(overdue.json().items.find((i: Json) => i.id === id)).toMatchObject({
       overdue: true,
       letter: { name: 'pyyntö.pdf' },
+      subject: { firstName: 'Maija', lastName: 'Virtanen' },
     });
+    // The queue names the subject (R6.4: one audit row names the persons shown, ids only).
+    const listed = await t.register.db
+      .selectFrom('audit_log')
+      .select(['person_ids', 'details'])
+      .where('action', '=', 'list')
+      .where('entity_type', '=', 'request')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(listed.person_ids).toEqual([personId]);
+    expect(listed.details).toMatchObject({ ids: [id], fields: ['first_name', 'last_name'] });
     expect((await get(`/api/v1/requests?state=verified&personId=${personId}`)).json().items).toHaveLength(1);
     expect((await get('/api/v1/requests?state=completed')).json().items).toHaveLength(0);
     const badState = await get('/api/v1/requests?state=lost');

@@ -71,6 +71,18 @@ const RequestOut = z.object({
   events: z.array(EventOut).optional(),
 });
 
+const RequestListItemOut = RequestOut.extend({
+  subject: z
+    .object({
+      firstName: z.string().nullable().describe('null when the caller may not read it.'),
+      lastName: z.string().nullable().describe('null when the caller may not read it.'),
+    })
+    .nullable()
+    .describe(
+      "The subject's name as the caller's roles may read it (persons.read and the fields' read roles); null when they may read neither, or the person has been erased. The list is audited naming the persons shown.",
+    ),
+});
+
 const RequestBody = z.strictObject({
   type: RequestType,
   personId: Uuid,
@@ -174,7 +186,7 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
         summary: 'Requests, earliest deadline first; overdue=true lists those open past their deadline',
         querystring: ListQuery,
         response: {
-          200: z.object({ items: z.array(RequestOut), next: z.string().nullable() }),
+          200: z.object({ items: z.array(RequestListItemOut), next: z.string().nullable() }),
           ...errorResponses,
         },
       },

@@ -96,6 +96,12 @@ export const ERRORS = {
   },
   LINK_EXPIRED: { status: 410, message: 'This link has expired: send the request again to get a new one.' },
   LINK_USED: { status: 410, message: 'This link was used already: each link works once.' },
+  BACKUP_INVALID: {
+    status: 422,
+    message:
+      'The backup cannot be used: the passphrase is wrong, or the file was altered or cut short. Nothing was changed.',
+  },
+  RESTORE_REFUSED: { status: 409, message: 'The restore was refused; nothing was changed.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

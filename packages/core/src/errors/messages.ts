@@ -58,6 +58,11 @@ export const PROBLEM_MESSAGES: Messages = {
     en: 'The text holds a control character ({{where}}), which cannot be stored.',
     sv: 'Texten innehåller ett styrtecken ({{where}}), som inte kan sparas.',
   },
+  'text.surrogate': {
+    fi: 'Tekstissä on puolikas merkki (pariton korvausmerkki, {{where}}), jota ei voi tallentaa.',
+    en: 'The text holds half of a character (a lone surrogate, {{where}}), which cannot be stored.',
+    sv: 'Texten innehåller ett halvt tecken (ett ensamt surrogattecken, {{where}}), som inte kan sparas.',
+  },
   'list.type': {
     fi: '{{field}} on luettelo ei-tyhjiä tekstejä.',
     en: '{{field}} must be a list of non-empty texts.',
@@ -207,6 +212,16 @@ export const PROBLEM_MESSAGES: Messages = {
     fi: 'Osoitteessa tarvitaan katuosoite, postilokero tai postitoimipaikka.',
     en: 'An address needs a street, a PO box or a city.',
     sv: 'En adress behöver en gatuadress, en postbox eller en postort.',
+  },
+  'contact_role.ends_before_start': {
+    fi: 'Rooli alkoi {{startsOn}}; se ei voi päättyä ennen sitä.',
+    en: 'The role started on {{startsOn}}; it cannot end before that.',
+    sv: 'Rollen började {{startsOn}}; den kan inte upphöra före det.',
+  },
+  'evidence.media_type': {
+    fi: 'Todiste on PDF- tai kuvatiedosto (skannattu tai allekirjoitettu lomake), ei {{mediaType}}.',
+    en: 'Evidence is a PDF or an image (a scanned or signed form), not {{mediaType}}.',
+    sv: 'Beviset är en PDF eller en bild (en skannad eller undertecknad blankett), inte {{mediaType}}.',
   },
 };
 

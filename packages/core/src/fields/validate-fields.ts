@@ -332,7 +332,11 @@ export function isIsoDate(s: string): boolean {
  */
 export function isIsoDateTime(s: string): boolean {
   const m = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/.exec(s);
-  return m !== null && isIsoDate(m[1]!) && !Number.isNaN(Date.parse(s));
+  if (m === null || !isIsoDate(m[1]!) || Number.isNaN(Date.parse(s))) return false;
+  // Stored in UTC: an offset may not move the instant out of the years a date may have (0100–9999), or the
+  // stored form would not be accepted again.
+  const utc = new Date(s).toISOString();
+  return /^\d{4}-/.test(utc) && isIsoDate(utc.slice(0, 10));
 }
 
 function isIp(s: string): boolean {

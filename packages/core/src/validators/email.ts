@@ -7,7 +7,7 @@
  * parseEmail('Jani@MVS.fi'); // { ok: true, value: 'Jani@mvs.fi', key: 'jani@mvs.fi' }
  * ```
  */
-import type { Failure } from './failure';
+import { type Failure, quoted } from './failure';
 
 export type EmailResult = { ok: true; value: string; key: string } | ({ ok: false } & Failure);
 
@@ -19,9 +19,9 @@ export function parseEmail(input: string): EmailResult {
   if (trimmed.length > 254 || !EMAIL_RE.test(trimmed) || trimmed.includes('..')) {
     return {
       ok: false,
-      reason: `"${trimmed.slice(0, 80)}" is not an email address`,
+      reason: `"${quoted(trimmed)}" is not an email address`,
       code: 'email.invalid',
-      params: { value: trimmed.slice(0, 80) },
+      params: { value: quoted(trimmed) },
     };
   }
   const at = trimmed.lastIndexOf('@');

@@ -7,3 +7,9 @@ export interface Failure {
   code: string;
   params: Record<string, string | number>;
 }
+
+/** At most `max` characters of `text` for a message, never cutting a character (a surrogate pair) in half. */
+export function quoted(text: string, max = 80): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : chars.slice(0, max).join('');
+}

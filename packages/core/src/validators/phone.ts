@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type { Failure } from './failure';
+import { type Failure, quoted } from './failure';
 
 /**
  * Phone numbers are stored in E.164. Numbers without a country code are read as Finnish.
@@ -14,12 +14,12 @@ export type PhoneResult = { ok: true; value: string } | ({ ok: false } & Failure
 
 export function parsePhone(input: string, defaultCountry: 'FI' | 'SE' | 'EE' = 'FI'): PhoneResult {
   const trimmed = input.trim();
-  if (!/^[+\d][\d\s\-().]{4,30}$/.test(trimmed)) {
+  if (!/^[+\d(][\d\s\-().]{4,30}$/.test(trimmed)) {
     return {
       ok: false,
-      reason: `"${trimmed}" is not a phone number`,
+      reason: `"${quoted(trimmed)}" is not a phone number`,
       code: 'phone.invalid',
-      params: { value: trimmed },
+      params: { value: quoted(trimmed) },
     };
   }
   const parsed = parsePhoneNumberFromString(trimmed, defaultCountry);

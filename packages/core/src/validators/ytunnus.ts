@@ -1,4 +1,4 @@
-import type { Failure } from './failure';
+import { type Failure, quoted } from './failure';
 
 /**
  * Finnish business id (y-tunnus): seven digits, a hyphen and a check digit.
@@ -30,9 +30,9 @@ export function parseYTunnus(input: string): YTunnusResult {
   if (!m)
     return {
       ok: false,
-      reason: `"${trimmed}" is not a business id of the form 1234567-8`,
+      reason: `"${quoted(trimmed)}" is not a business id of the form 1234567-8`,
       code: 'business_id.format',
-      params: { value: trimmed },
+      params: { value: quoted(trimmed) },
     };
   const digits = m[1]!.padStart(7, '0');
   const expected = yTunnusCheckDigit(digits);

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isLupausError, type LupausError } from '@lupaus/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { searchAudit } from '../audit/search-audit';
 import type { Actor, Register } from '../context';
 import { createPerson } from '../persons/create-person';
+import { EXAMPLES_DIR } from '../register/open-register';
 import { fixedClock, openTestRegister, TEST_ADMIN } from '../testing';
 import { addBreachPersons } from './add-breach-persons';
 import { closeBreach } from './close-breach';
@@ -236,9 +240,27 @@ describe('personal data breaches (GDPR art. 33–34)', () => {
 
     const detail = await getBreach(reg, TEST_ADMIN, b.id);
     expect(detail.affected).toEqual([
-      { personId: maija.id, addedAt: '2026-03-02T09:00:00.000Z', notifiedAt: '2026-03-02T12:00:00.000Z' },
-      { personId: noEmail.id, addedAt: '2026-03-02T09:00:00.000Z', notifiedAt: null },
-      { personId: pekka.id, addedAt: '2026-03-02T12:00:00.000Z', notifiedAt: '2026-03-02T12:00:00.000Z' },
+      {
+        personId: maija.id,
+        firstName: 'Maija',
+        lastName: 'Virtanen',
+        addedAt: '2026-03-02T09:00:00.000Z',
+        notifiedAt: '2026-03-02T12:00:00.000Z',
+      },
+      {
+        personId: noEmail.id,
+        firstName: 'Liisa',
+        lastName: 'Laine',
+        addedAt: '2026-03-02T09:00:00.000Z',
+        notifiedAt: null,
+      },
+      {
+        personId: pekka.id,
+        firstName: 'Pekka',
+        lastName: 'Kivinen',
+        addedAt: '2026-03-02T12:00:00.000Z',
+        notifiedAt: '2026-03-02T12:00:00.000Z',
+      },
     ]);
     // Once notices are sent the decision to notify stands.
     const undo = await failure(
@@ -344,5 +366,65 @@ describe('personal data breaches (GDPR art. 33–34)', () => {
     expect((await failure(addBreachPersons(reg, TEST_ADMIN, b.id, [p.id]))).code).toBe('BREACH_CLOSED');
     expect((await failure(closeBreach(reg, TEST_ADMIN, b.id))).code).toBe('BREACH_CLOSED');
     expect((await listBreaches(reg, TEST_ADMIN, { open: true })).items).toEqual([]);
+  });
+  it('art. 33 R6.2 R6.4 a breach names the affected persons as the actor may read names, audited by one row naming them', async () => {
+    // The last name readable by administrators only: a privacy officer sees the first name alone.
+    const source = readFileSync(join(EXAMPLES_DIR, '003-auntie', 'register.yaml'), 'utf8');
+    const lastName = '        label: { fi: Sukunimi, en: Last name }\n        type: text\n';
+    expect(source).toContain(lastName);
+    reg = await openTestRegister('003-auntie', {
+      clock: fixedClock('2026-03-02T09:00:00Z'),
+      definitionSource: source.replace(lastName, `${lastName}        readRoles: [administrator]\n`),
+    });
+    const maija = await createPerson(reg, TEST_ADMIN, {
+      source: 'subject',
+      fields: { first_name: 'Maija', last_name: 'Virtanen' },
+    });
+    const pekka = await createPerson(reg, TEST_ADMIN, {
+      source: 'subject',
+      fields: { first_name: 'Pekka', last_name: 'Kivinen' },
+    });
+    const b = await recordBreach(reg, TEST_ADMIN, BREACH);
+    await addBreachPersons(reg, TEST_ADMIN, b.id, [maija.id, pekka.id]);
+    const names = (d: Awaited<ReturnType<typeof getBreach>>) =>
+      d.affected?.map((p) => [p.personId, p.firstName, p.lastName]) ?? null;
+
+    expect(names(await getBreach(reg, TEST_ADMIN, b.id))).toEqual([
+      [maija.id, 'Maija', 'Virtanen'],
+      [pekka.id, 'Pekka', 'Kivinen'],
+    ]);
+    const officer: Actor = { id: 'dpo', roles: ['privacy_officer'], commitmentSigned: true };
+    expect(names(await getBreach(reg, officer, b.id))).toEqual([
+      [maija.id, 'Maija', null],
+      [pekka.id, 'Pekka', null],
+    ]);
+    const scoped: Actor = { ...TEST_ADMIN, id: 'token', scopes: ['breaches.manage'] };
+    expect(names(await getBreach(reg, scoped, b.id))).toBeNull();
+
+    // One row per read names the persons shown and the name fields shown: ids and field names, no names.
+    const rows = await reg.db
+      .selectFrom('audit_log')
+      .select(['actor', 'entity_id', 'person_id', 'person_ids', 'details'])
+      .where('action', '=', 'breach_read')
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.actor, r.entity_id, r.person_id])).toEqual([
+      ['test-admin', b.id, null],
+      ['dpo', b.id, null],
+      ['token', b.id, null],
+    ]);
+    expect(rows.map((r) => [...(r.person_ids ?? [])].sort())).toEqual([
+      [maija.id, pekka.id].sort(),
+      [maija.id, pekka.id].sort(),
+      [],
+    ]);
+    expect(rows.map((r) => (r.details as { fields: string[] }).fields)).toEqual([
+      ['first_name', 'last_name'],
+      ['first_name'],
+      [],
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/Maija|Virtanen|Pekka|Kivinen/);
+    const seen = await searchAudit(reg, TEST_ADMIN, { personId: pekka.id, action: 'breach_read' });
+    expect(seen.entries.map((e) => e.actor).sort()).toEqual(['dpo', 'test-admin']);
   });
 });

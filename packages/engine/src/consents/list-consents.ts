@@ -14,6 +14,8 @@ export interface ConsentView {
   source: string;
   evidenceText: string | null;
   evidenceFileId: string | null;
+  /** The evidence file's name, media type and size (download it with `getConsentEvidence`). */
+  evidenceFile: { id: string; name: string; mediaType: string; size: number } | null;
   noticeVersion: number;
   requestId: string | null;
   recordedAt: string;
@@ -63,6 +65,17 @@ export async function listConsents(reg: Register, actor: Actor, personId: string
       .orderBy('at', 'desc')
       .orderBy('id', 'desc')
       .execute();
+    const fileIds = [...new Set(rows.flatMap((r) => (r.evidence_file_id ? [r.evidence_file_id] : [])))];
+    const files = new Map(
+      (fileIds.length === 0
+        ? []
+        : await tx
+            .selectFrom('files')
+            .select(['id', 'name', 'media_type', 'size'])
+            .where('id', 'in', fileIds)
+            .execute()
+      ).map((f) => [f.id, { id: f.id, name: f.name, mediaType: f.media_type, size: Number(f.size) }]),
+    );
     const history: ConsentView[] = rows.map((r) => ({
       id: r.id,
       channel: r.channel,
@@ -72,6 +85,7 @@ export async function listConsents(reg: Register, actor: Actor, personId: string
       source: r.source,
       evidenceText: r.evidence_text,
       evidenceFileId: r.evidence_file_id,
+      evidenceFile: r.evidence_file_id ? (files.get(r.evidence_file_id) ?? null) : null,
       noticeVersion: r.notice_version,
       requestId: r.request_id,
       recordedAt: new Date(r.recorded_at).toISOString(),

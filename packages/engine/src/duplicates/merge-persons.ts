@@ -12,6 +12,7 @@ import { uuidv7 } from 'uuidv7';
 import { addresseeName, contactHash } from '../consents/consent-policy';
 import type { Actor, Register } from '../context';
 import { ERASURE_MARKS } from '../erasure/erase-person';
+import { crashPoint } from '../faults/crash-point';
 import { type PersonView, personView, searchNameOf, writeLists } from '../persons/person-store';
 import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
@@ -176,7 +177,7 @@ export async function mergePersons(
   }
   if (problems.length > 0) throw new LupausError('VALIDATION_FAILED', {}, problems);
 
-  return reg.db.transaction().execute(async (tx) => {
+  const merged = await reg.db.transaction().execute(async (tx) => {
     const now = reg.clock.now();
     // Both rows locked (in id order, so that two merges never deadlock), which also waits for an ingestion.
     const rows = await tx
@@ -188,6 +189,7 @@ export async function mergePersons(
       .execute();
     const keep = await requireMergeable(tx, rows, keepId, 'keep');
     const other = await requireMergeable(tx, rows, otherId, 'other');
+    crashPoint('merge.tx.after-lock');
 
     // ---- The person's own fields.
     const plan = planFields(reg, keep, other, take);
@@ -209,6 +211,7 @@ export async function mergePersons(
       now,
     );
 
+    crashPoint('merge.tx.after-fields');
     // ---- The latest consent choices of each person before anything moves.
     const latest = await latestChoices(tx, [keepId, otherId]);
 
@@ -289,9 +292,11 @@ export async function mergePersons(
       .where('entity_id', '=', otherId)
       .execute();
     if (prov + personProv > 0) moved.provenance = prov + personProv;
+    crashPoint('merge.tx.after-moves');
 
     // ---- Most restrictive consent wins.
     const consentsAdded = await keepRestrictiveChoices(tx, reg, actor, keepId, otherId, latest, now);
+    crashPoint('merge.tx.after-consents');
 
     // ---- OTHER's row goes (its contact points with it), then KEEP takes the merged values.
     await tx.deleteFrom('persons').where('id', '=', otherId).execute();
@@ -314,6 +319,7 @@ export async function mergePersons(
       .where('id', '=', keepId)
       .execute();
     await writeLists(tx, keepId, { email: lists.emails, phone: lists.phones, address: lists.addressValues });
+    crashPoint('merge.tx.after-delete-other');
 
     // ---- The record of the merge and its audit row.
     const mergeId = uuidv7();
@@ -330,6 +336,7 @@ export async function mergePersons(
         fields_dropped: plan.dropped,
       })
       .execute();
+    crashPoint('merge.tx.after-record');
     await insertAudit(tx, reg.vault.auditKey, [
       {
         at: now,
@@ -352,6 +359,7 @@ export async function mergePersons(
         },
       },
     ]);
+    crashPoint('merge.tx.after-audit');
     const row = await tx.selectFrom('persons').selectAll().where('id', '=', keepId).executeTakeFirstOrThrow();
     return {
       mergeId,
@@ -366,6 +374,8 @@ export async function mergePersons(
       person: await personView(tx, reg, actor, row),
     };
   });
+  crashPoint('merge.after-commit');
+  return merged;
 }
 
 async function requireMergeable(tx: Executor, rows: PersonRow[], id: string, at: 'keep' | 'other') {

@@ -1,14 +1,4 @@
-import {
-  anonymiseData,
-  type CatalogueCategory,
-  dueDate,
-  isHoldActive,
-  isRoleActive,
-  LupausError,
-  RECORD_HOLDERS,
-  type RecordHolder,
-  relationshipStatus,
-} from '@lupaus/core';
+import { anonymiseData, type RecordHolder } from '@lupaus/core';
 import {
   arrayLiteral,
   type Executor,
@@ -18,9 +8,11 @@ import {
   type RecordTableHolder,
 } from '@lupaus/db';
 import { sql } from 'kysely';
+import { journalErasures } from '../backup/erasure-journal';
 import { channels, purposes } from '../consents/consent-policy';
 import { suppressPersonIn } from '../consents/suppress-person';
 import type { Actor, Register } from '../context';
+import { crashPoint } from '../faults/crash-point';
 import { deleteFilesOfPersons, drainFileDeletions } from '../files/delete-files';
 import { enqueueNotificationIn } from '../notifications/enqueue-notification';
 import { authorize } from '../policy/authorize';
@@ -28,8 +20,9 @@ import { requireId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { completeRequestIn } from '../requests/complete-request';
 import { requireVerifiedRequestIn } from '../requests/require-verified-request';
-import { loadLegalHoldFacts } from '../retention/facts';
+import { earlierErasure } from './earlier-erasure';
 import { erasePersonFields, writeAnonymisedRecords } from './erase-person-fields';
+import { decideErasureIn } from './erasure-blockers';
 
 /**
  * Erasure on request (R4.4, GDPR art. 17) and anonymisation on request (R4.9): everything of a person goes as
@@ -165,7 +158,11 @@ export async function runErasure(
         : ANONYMISATION_PURPOSE
       : resolvePurpose(reg, input.purpose);
   const result = await reg.db.transaction().execute(async (tx) => {
+    // A rerun after a crash that followed the commit: the earlier result (issue 8).
+    const earlier = await earlierErasure(tx, mode, personId, requestId);
+    if (earlier) return earlier;
     if (requestId) await requireVerifiedRequestIn(tx, reg, requestId, { type: REQUEST_TYPE[mode], personId });
+    crashPoint('erasure.tx.after-request-check');
     // Earlier requests that wait for this person's blockers: completed with this erasure if it completes.
     const waiting = (await blockedRequestsOf(tx, personId)).filter((id) => id !== requestId);
     const r = await erasePersonIn(tx, reg, actor, personId, { mode, purpose, requestId: requestId ?? null });
@@ -179,8 +176,12 @@ export async function runErasure(
     if (r.state === 'completed') {
       for (const id of waiting) await completeRequestIn(tx, reg, actor, id, { state: 'completed', outcome });
     }
+    crashPoint('erasure.tx.after-request-complete');
     return r;
   });
+  crashPoint('erasure.after-commit');
+  // Outside the database, for a restore to replay (issue 8); a crash before it is caught up at the next open.
+  journalErasures(reg, [{ kind: mode, person: personId }]);
   if (result.erased.files > 0) await drainFileDeletions(reg);
   return result;
 }
@@ -244,8 +245,10 @@ export function takeErasedMark(reg: Register): boolean {
  * ```
  */
 export async function scrubErasedData(reg: Register): Promise<void> {
+  crashPoint('erasure.scrub.before');
   if (reg.dbKind === 'pglite') {
     await sql`vacuum full`.execute(reg.db);
+    crashPoint('erasure.scrub.after-vacuum');
     await sql`set wal_recycle = off`.execute(reg.db);
     for (let i = 0; i < 2; i++) {
       await sql`checkpoint`.execute(reg.db);
@@ -254,7 +257,9 @@ export async function scrubErasedData(reg: Register): Promise<void> {
     await sql`checkpoint`.execute(reg.db);
   } else {
     await sql`vacuum ${sql.join(SCRUBBED_TABLES.map((t) => sql.table(t)))}`.execute(reg.db);
+    crashPoint('erasure.scrub.after-vacuum');
   }
+  crashPoint('erasure.scrub.after-checkpoint');
   erasedSinceScrub.delete(reg);
 }
 
@@ -282,20 +287,6 @@ export const SCRUBBED_TABLES = [
   'request_events',
 ] as const;
 
-interface PersonRow {
-  id: string;
-  created_at: Date;
-  relationship_ended_at: Date | null;
-  relationship_end_reason: string | null;
-  last_contact_at: Date | null;
-}
-
-interface RecordFact {
-  id: string;
-  category: string;
-  occurred_at: Date;
-}
-
 const TABLE_OF = (holder: RecordHolder) => RECORD_TABLES[holder as RecordTableHolder].table;
 
 const ZERO = (): ErasureCounts => ({
@@ -317,8 +308,6 @@ const ZERO = (): ErasureCounts => ({
   person: 0,
 });
 
-const dayOf = (d: Date) => d.toISOString().slice(0, 10);
-const dayBefore = (d: Date) => dayOf(new Date(d.getTime() - 1));
 const rowCount = (r: { numAffectedRows?: bigint; numDeletedRows?: bigint }) =>
   Number(r.numAffectedRows ?? r.numDeletedRows ?? 0n);
 
@@ -341,166 +330,17 @@ export async function erasePersonIn(
 ): Promise<ErasureResult> {
   const now = reg.clock.now();
   const erased = ZERO();
-  const person = (
-    await sql<PersonRow>`select id, created_at, relationship_ended_at, relationship_end_reason, last_contact_at
-      from persons where id = ${personId} for update`.execute(tx)
-  ).rows[0];
-  if (!person) {
-    throw new LupausError('NOT_FOUND', { personId }, [{ at: 'personId', message: `no person ${personId}` }]);
-  }
+  const decided = await decideErasureIn(tx, reg, personId, opts.mode, now);
+  const { blockers, roles, activeRoles, activeHolds, wholePersonHeld, heldCategories, heldIds } = decided;
+  const { personFields, keptFieldSet } = decided;
   const ids = [personId];
+  erased.kept += decided.keptRecords;
+  crashPoint('erasure.tx.after-facts');
 
-  // ---- The facts: open accounts, contact roles, legal holds, records.
-  const openInvoices = (
-    await sql<{ id: string; order_id: string | null }>`select id, order_id from invoices
-      where person_id = ${personId} and state = 'open' order by id`.execute(tx)
-  ).rows;
-  const openCollections = (
-    await sql<{ id: string; invoice_id: string | null }>`select id, invoice_id from collection_cases
-      where person_id = ${personId} and state = 'open' order by id`.execute(tx)
-  ).rows;
-  const roles = (
-    await sql<{ id: string; ends_on: string | null }>`select id, ends_on from contact_roles
-      where person_id = ${personId} order by id`.execute(tx)
-  ).rows;
-  const activeRoles = roles.filter((r) => isRoleActive({ endsOn: r.ends_on }, now));
-  const holds = await loadLegalHoldFacts(tx, ids);
-  const recordCats = new Map<RecordHolder, string[]>();
-  for (const holder of RECORD_HOLDERS) {
-    const r = await sql<{ category: string }>`select distinct category from ${sql.table(TABLE_OF(holder))}
-      where person_id = ${personId}`.execute(tx);
-    recordCats.set(
-      holder,
-      r.rows.map((x) => x.category),
-    );
-  }
-  const personCats = reg.catalogue.categoriesOf('person');
-  const personHasCategory = (category: string) =>
-    personCats.some((c) => c.id === category) ||
-    [...recordCats.values()].some((cats) => cats.includes(category));
-
-  const blockers: ErasureBlocker[] = [];
-  // Legal holds: on the whole person, on a category of theirs, or on a category for everyone.
-  const activeHolds = holds.filter(
-    (h) =>
-      isHoldActive(h, now) &&
-      (h.personId === personId ||
-        (h.personId === null && h.category !== null && personHasCategory(h.category))),
-  );
-  const wholePersonHeld = activeHolds.some((h) => h.personId === personId && h.category === null);
-  const heldCategories = new Set(activeHolds.flatMap((h) => (h.category ? [h.category] : [])));
-  for (const h of activeHolds) {
-    blockers.push({ kind: 'legal_hold', id: h.id, category: h.category, until: h.endsOn });
-  }
-  const categoryHeld = (category: string) => wholePersonHeld || heldCategories.has(category);
-
-  // Open accounts: the open invoice, its order and its collection cases; the open case and its invoice.
-  const heldIds = new Map<RecordHolder, Set<string>>(RECORD_HOLDERS.map((h) => [h, new Set<string>()]));
-  for (const i of openInvoices) {
-    blockers.push({ kind: 'open_invoice', id: i.id, until: null });
-    heldIds.get('invoice')!.add(i.id);
-    if (i.order_id) heldIds.get('order')!.add(i.order_id);
-  }
-  if (openInvoices.length > 0) {
-    const cases = await sql<{ id: string }>`select id from collection_cases
-      where person_id = ${personId} and invoice_id = any(${arrayLiteral(openInvoices.map((i) => i.id))}::uuid[])`.execute(
-      tx,
-    );
-    for (const c of cases.rows) heldIds.get('collection')!.add(c.id);
-  }
-  for (const c of openCollections) {
-    blockers.push({ kind: 'open_collection', id: c.id, until: null });
-    heldIds.get('collection')!.add(c.id);
-    if (c.invoice_id) heldIds.get('invoice')!.add(c.invoice_id);
-  }
-  for (const r of activeRoles) blockers.push({ kind: 'contact_role', id: r.id, until: r.ends_on });
-
-  // Retention of data kept by a legal reason (strategy keep): until its due date; the erasure ends the relationship.
-  const relationship = relationshipStatus(
-    reg.definition.retention?.relationshipEnd,
-    {
-      createdAt: new Date(person.created_at),
-      relationshipEndedAt: person.relationship_ended_at ? new Date(person.relationship_ended_at) : now,
-      lastContactAt: person.last_contact_at ? new Date(person.last_contact_at) : null,
-      hasOpenInvoice: openInvoices.length > 0,
-      hasOpenCollection: openCollections.length > 0,
-    },
-    now,
-  );
-  const factsBase = {
-    relationship,
-    contactRoles: roles.map((r) => ({ id: r.id, endsOn: r.ends_on })),
-    fiscalYearEnd: reg.definition.retention?.fiscalYearEnd,
-  };
-  /** When kept data of a category falls due: `undefined` if it is due (or never by itself), null if it waits. */
-  const keptUntil = (category: CatalogueCategory, holder: RecordHolder | 'person', basis: Date) => {
-    if (category.erasure.strategy !== 'keep' || !category.retention) return undefined;
-    const d = dueDate(
-      category.retention,
-      holder,
-      holder === 'person' ? { ...factsBase, createdAt: basis } : { ...factsBase, occurredAt: basis },
-    );
-    if (d.status === 'waiting') return null;
-    if (d.status === 'review') return undefined;
-    return d.at.getTime() > now.getTime() ? d.at : undefined;
-  };
-  const retentionBlocker = (category: CatalogueCategory, until: (Date | null)[]) => {
-    if (until.length === 0) return;
-    const open = until.some((u) => u === null);
-    const last = open ? null : (until as Date[]).reduce((a, b) => (b.getTime() > a.getTime() ? b : a));
-    blockers.push({
-      kind: 'retention',
-      category: category.id,
-      rule: category.retention!.id,
-      count: until.length,
-      until: last ? dayBefore(last) : null,
-    });
-  };
-
-  // ---- Records, table by table: held, deleted or anonymised.
-  const keptFieldSet = new Set<string>();
-  let recordsHeld = false;
+  // ---- Records, table by table: deleted or anonymised as decided (`decideErasureIn`); held ones stay.
   const goneEntities: { holder: RecordHolder; ids: string[] }[] = [];
-  for (const holder of RECORD_HOLDERS) {
+  for (const { holder, toDelete, toAnonymise, held: heldList } of decided.records) {
     const table = TABLE_OF(holder);
-    const cats = recordCats.get(holder) ?? [];
-    if (cats.length === 0) continue;
-    const held = heldIds.get(holder)!;
-    const toDelete: string[] = []; // categories deleted whole (no held row among them is decided below)
-    const toAnonymise: string[] = [];
-    for (const id of cats) {
-      const category = reg.catalogue.category(id);
-      if (categoryHeld(id)) {
-        const n = await sql<{ n: string | number }>`select count(*) as n from ${sql.table(table)}
-          where person_id = ${personId} and category = ${id}`.execute(tx);
-        erased.kept += Number(n.rows[0]?.n ?? 0);
-        recordsHeld = true;
-        continue;
-      }
-      if (category?.erasure.strategy === 'keep' && category.retention) {
-        const rows = await sql<RecordFact>`select id, category, occurred_at from ${sql.table(table)}
-          where person_id = ${personId} and category = ${id} order by id`.execute(tx);
-        const until: (Date | null)[] = [];
-        for (const r of rows.rows) {
-          if (held.has(r.id)) continue;
-          const u = keptUntil(category, holder, new Date(r.occurred_at));
-          if (u === undefined) continue;
-          held.add(r.id);
-          until.push(u);
-        }
-        retentionBlocker(category, until);
-      }
-      if (opts.mode === 'anonymise' || category?.erasure.strategy === 'anonymise') toAnonymise.push(id);
-      else toDelete.push(id);
-    }
-    const heldList = [...held];
-    if (heldList.length > 0) {
-      const n = await sql<{ n: string | number }>`select count(*) as n from ${sql.table(table)}
-        where person_id = ${personId} and id = any(${arrayLiteral(heldList)}::uuid[])
-          and not (category = any(${arrayLiteral([...heldCategories])}::text[]))`.execute(tx);
-      erased.kept += Number(n.rows[0]?.n ?? 0);
-      if (Number(n.rows[0]?.n ?? 0) > 0) recordsHeld = true;
-    }
     if (toDelete.length > 0) {
       // Set-based: the rows' files and provenance first, found by the same condition, then the rows.
       const which = sql`select id from ${sql.table(table)} where person_id = ${personId}
@@ -541,34 +381,12 @@ export async function erasePersonIn(
     }
   }
 
-  // ---- Whether the person row stays, and with which fields.
-  const personFields = reg.catalogue.fieldsOf('person').map((f) => f.id);
-  const declared = (ids: string[]) => ids.filter((id) => personFields.includes(id));
-  if (wholePersonHeld) for (const f of personFields) keptFieldSet.add(f);
-  for (const c of personCats) {
-    if (heldCategories.has(c.id)) for (const f of c.fields) keptFieldSet.add(f.id);
-    const u = keptUntil(c, 'person', new Date(person.created_at));
-    if (u !== undefined) {
-      for (const f of c.fields) keptFieldSet.add(f.id);
-      retentionBlocker(c, [u]);
-    }
-  }
-  if (recordsHeld || openInvoices.length > 0 || openCollections.length > 0) {
-    for (const f of declared(['first_name', 'last_name', 'customer_number'])) keptFieldSet.add(f);
-  }
-  if (openInvoices.length > 0 || openCollections.length > 0) {
-    for (const f of declared(['address'])) keptFieldSet.add(f);
-  }
-  if (activeRoles.length > 0) {
-    for (const f of declared(['first_name', 'last_name', 'email', 'phone'])) keptFieldSet.add(f);
-    for (const c of personCats) {
-      if (c.retention?.kind === 'while_contact_person') for (const f of c.fields) keptFieldSet.add(f.id);
-    }
-  }
   const blocked = blockers.length > 0;
+  crashPoint('erasure.tx.after-records');
 
   // ---- 1. Prohibitions and objections to direct marketing onto the suppression list, while the contact points exist.
   erased.suppressions += await suppressProhibitions(tx, reg, actor, personId);
+  crashPoint('erasure.tx.after-suppressions');
 
   // ---- 2. Art. 19: notices to the recipients of disclosures, then the log of what is no longer held.
   if (!wholePersonHeld) {
@@ -630,6 +448,7 @@ export async function erasePersonIn(
     }
   }
 
+  crashPoint('erasure.tx.after-notices');
   // ---- 3. Files, provenance and the person's other rows.
   const heldEntityIds = [...heldIds.values()].flatMap((s) => [...s]);
   if (!blocked) {
@@ -670,6 +489,7 @@ export async function erasePersonIn(
     );
   }
 
+  crashPoint('erasure.tx.after-files');
   if (!wholePersonHeld) {
     erased.consents += rowCount(
       await tx.deleteFrom('consents').where('person_id', '=', personId).executeTakeFirst(),
@@ -698,6 +518,7 @@ export async function erasePersonIn(
     );
   }
 
+  crashPoint('erasure.tx.after-other-rows');
   // ---- 4. The person's own fields, and the person row when nothing blocks.
   const keptFields = personFields.filter((f) => keptFieldSet.has(f));
   if (blocked) {
@@ -752,6 +573,7 @@ export async function erasePersonIn(
     erased.person = 1;
   }
 
+  crashPoint('erasure.tx.after-person');
   const result: ErasureResult = {
     personId,
     mode: opts.mode,
@@ -776,6 +598,7 @@ export async function erasePersonIn(
       },
     ]);
   }
+  crashPoint('erasure.tx.after-audit');
   return result;
 }
 

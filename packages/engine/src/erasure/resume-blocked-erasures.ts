@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { auditEach } from '../audit/audit';
+import { journalErasures } from '../backup/erasure-journal';
 import type { Actor, Register } from '../context';
+import { crashPoint } from '../faults/crash-point';
 import { drainFileDeletions } from '../files/delete-files';
 import { authorize } from '../policy/authorize';
 import { resolvePurpose } from '../policy/purpose';
@@ -58,6 +60,7 @@ export async function resumeBlockedErasures(
         and r.type in ('erasure', 'anonymisation'))
     order by p.id`.execute(reg.db);
   const out: ResumeResult = { completed: [], blocked: [], requests: [] };
+  crashPoint('erasure.resume.after-select');
   for (const w of waiting.rows) {
     const mode: ErasureMode =
       w.request_type === 'anonymisation' || (!w.request_type && w.mark === ERASURE_MARKS.anonymise)
@@ -79,6 +82,7 @@ export async function resumeBlockedErasures(
         requestId: requests[0]?.id ?? null,
         auditUnchanged: false,
       });
+      crashPoint('erasure.resume.tx.after-erase');
       if (result.state === 'completed') {
         for (const q of requests) {
           await completeRequestIn(tx, reg, actor, q.id, {
@@ -88,12 +92,16 @@ export async function resumeBlockedErasures(
           out.requests.push(q.id);
         }
       }
+      crashPoint('erasure.resume.tx.after-requests');
       return result;
     });
+    crashPoint('erasure.resume.after-commit');
+    if (Object.values(r.erased).some((n) => n > 0)) journalErasures(reg, [{ kind: mode, person: w.id }]);
     if (r.erased.files > 0) await drainFileDeletions(reg);
     (r.state === 'completed' ? out.completed : out.blocked).push(w.id);
   }
   // Erasures of this process (the API's, these) leave old row versions in the database files until scrubbed.
+  crashPoint('erasure.resume.before-scrub');
   if (opts.scrub && takeErasedMark(reg)) await scrubErasedData(reg);
   return out;
 }

@@ -8,6 +8,7 @@ import {
   removeQueuedFileDeletions,
 } from '@lupaus/db';
 import type { Register } from '../context';
+import { crashPoint } from '../faults/crash-point';
 
 /**
  * How a file goes with its record or its person (R4.4, R5.2: "every table, file and index"). The bytes cannot
@@ -74,11 +75,13 @@ export async function drainFileDeletions(reg: Register): Promise<number> {
       try {
         await reg.files.delete(key);
         done.push(key);
+        crashPoint('erasure.files.after-bytes');
       } catch {
         failed.add(key);
       }
     }
     await removeQueuedFileDeletions(reg.db, done);
+    crashPoint('erasure.files.after-queue');
     removed += done.length;
   }
 }

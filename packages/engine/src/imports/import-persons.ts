@@ -11,6 +11,7 @@ import {
 } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import type { Actor, Register } from '../context';
+import { crashPoint } from '../faults/crash-point';
 import { searchNameOf } from '../persons/person-store';
 import { authorize } from '../policy/authorize';
 import { requireSource, resolvePurpose } from '../policy/purpose';
@@ -186,6 +187,7 @@ async function importPersonBatch(
     rows.push({ line: rec.line, values, cnum, ekeys, hl });
   }
 
+  crashPoint('import.batch.after-validate');
   // 2. Which stored persons the rows' keys find, and those persons as they are (locked until the batch ends).
   const matches = new Map<number, PersonMatch>();
   for (const m of await matchPersonsByKeys(
@@ -205,6 +207,7 @@ async function importPersonBatch(
     for (const e of m.byEmail) ids.add(e);
   }
   const current = new Map((await loadImportTargets(tx, [...ids], true)).map((t) => [t.id, t]));
+  crashPoint('import.batch.after-match');
 
   // 3. Each row to its person, in file order: an earlier row of the batch counts as a person too.
   const slots: Slot[] = [];
@@ -348,7 +351,9 @@ async function importPersonBatch(
     for (const f of s.changed) (s.isNew ? createdFields : updatedFields).add(f);
   }
   const at = reg.clock.now();
+  crashPoint('import.batch.before-write');
   await writeImportedPersons(tx, { rows: writes, source: b.source, at, actor: actor.id });
+  crashPoint('import.batch.after-write');
   const entries = [
     { action: 'create', ids: created, fields: createdFields },
     { action: 'update', ids: updated, fields: updatedFields },
@@ -367,6 +372,7 @@ async function importPersonBatch(
       details: { batch: true, fields: [...e.fields].sort(), import: b.runId, source: b.source },
     }));
   await insertAudit(tx, reg.vault.auditKey, entries);
+  crashPoint('import.batch.after-audit');
   return counts;
 }
 

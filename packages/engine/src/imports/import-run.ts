@@ -8,7 +8,9 @@ import {
 } from '@lupaus/db';
 import { uuidv7 } from 'uuidv7';
 import type { Actor, Register } from '../context';
+import { crashPoint } from '../faults/crash-point';
 import { scrubReason } from './csv-fields';
+import { markInterruptedImportRuns, withLiveImportRun } from './interrupted-runs';
 import { type CsvRecord, readCsv, splitPoint } from './read-csv';
 
 /** One rejected row's problem: the file's line, the column (null for the row as a whole) and why. */
@@ -101,6 +103,7 @@ export async function runImport(
   let started = false;
   let bytes = 0;
   const start = async () => {
+    await markInterruptedImportRuns(reg);
     await insertImportRun(reg.db, {
       id: runId,
       kind,
@@ -111,6 +114,7 @@ export async function runImport(
       dryRun,
     });
     started = true;
+    crashPoint('import.run.after-start');
   };
   const flush = async (records: CsvRecord[]) => {
     const fresh: ImportProblem[] = [];
@@ -121,6 +125,7 @@ export async function runImport(
     };
     const stored = report.problems.length;
     const counts = await reg.db.transaction().execute(async (tx) => {
+      crashPoint('import.batch.before-process');
       const c = await hooks.processBatch(tx, records, problem, runId);
       fresh.sort((a, b) => a.line - b.line);
       const room = Math.max(0, MAX_REPORTED_PROBLEMS - stored);
@@ -130,8 +135,10 @@ export async function runImport(
         rejected: rejectedLines.size,
         problems: fresh.slice(0, room).map((p) => ({ ...p, reason: scrubReason(p.reason) })),
       });
+      crashPoint('import.batch.after-counts');
       return c;
     });
+    crashPoint('import.batch.after-commit');
     report.rows += records.length;
     report.created += counts.created;
     report.updated += counts.updated;
@@ -143,35 +150,41 @@ export async function runImport(
     }
     input.onProgress?.({ rows: report.rows, bytes });
   };
-  try {
-    let batch: CsvRecord[] = [];
-    for await (const rec of readCsv(countBytes(input.input, (n) => (bytes += n)))) {
-      if (!started) {
-        hooks.plan(Object.keys(rec.values));
-        await start();
-      }
-      batch.push(rec);
-      if (batch.length >= batchSize) {
-        const full = batch;
-        batch = [];
-        await flush(full);
-      }
-    }
-    if (!started) await start();
-    if (batch.length > 0) await flush(batch);
-    await finishImportRun(reg.db, runId, { finishedAt: reg.clock.now(), status: 'completed' });
-  } catch (e) {
-    if (started) {
-      const message = isLupausError(e) ? e.message : 'the import stopped on an internal error';
-      await finishImportRun(reg.db, runId, {
-        finishedAt: reg.clock.now(),
-        status: 'failed',
-        error: scrubReason(message),
-      }).catch(() => {});
-    }
-    throw e;
-  }
+  await withLiveImportRun(reg, runId, () => importAll());
   return report;
+
+  async function importAll(): Promise<void> {
+    try {
+      let batch: CsvRecord[] = [];
+      for await (const rec of readCsv(countBytes(input.input, (n) => (bytes += n)))) {
+        if (!started) {
+          hooks.plan(Object.keys(rec.values));
+          await start();
+        }
+        batch.push(rec);
+        if (batch.length >= batchSize) {
+          const full = batch;
+          batch = [];
+          await flush(full);
+        }
+      }
+      if (!started) await start();
+      if (batch.length > 0) await flush(batch);
+      crashPoint('import.run.before-finish');
+      await finishImportRun(reg.db, runId, { finishedAt: reg.clock.now(), status: 'completed' });
+      crashPoint('import.run.after-finish');
+    } catch (e) {
+      if (started) {
+        const message = isLupausError(e) ? e.message : 'the import stopped on an internal error';
+        await finishImportRun(reg.db, runId, {
+          finishedAt: reg.clock.now(),
+          status: 'failed',
+          error: scrubReason(message),
+        }).catch(() => {});
+      }
+      throw e;
+    }
+  }
 }
 
 async function* countBytes(

@@ -107,7 +107,12 @@ export async function endContactRole(
     if (!row) throw new LupausError('NOT_FOUND', { id }, [{ at: 'id', message: `no contact role ${id}` }]);
     if (input.endsOn < row.starts_on) {
       throw new LupausError('VALIDATION_FAILED', {}, [
-        { at: 'endsOn', message: `the role started on ${row.starts_on}; it cannot end before that` },
+        {
+          at: 'endsOn',
+          message: `the role started on ${row.starts_on}; it cannot end before that`,
+          code: 'contact_role.ends_before_start',
+          params: { startsOn: row.starts_on },
+        },
       ]);
     }
     await tx

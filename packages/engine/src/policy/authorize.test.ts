@@ -12,6 +12,10 @@ import { openTestRegister } from '../testing';
  */
 const USE_CASES: Record<string, Permission> = {
   planRetention: 'retention.manage',
+  createBackup: 'users.manage',
+  attachConsentEvidence: 'consents.write',
+  getConsentEvidence: 'consents.read',
+  planErasure: 'requests.manage',
   forecastRetention: 'retention.manage',
   requestDeadlineFigures: 'requests.manage',
   consentFigures: 'consents.read',
@@ -129,6 +133,25 @@ const USE_CASES: Record<string, Permission> = {
  * or system work no user starts (opening a register, sending the outbox, draining file deletions).
  */
 const NOT_USE_CASES: Record<string, string> = {
+  // backup and restore (issue 8): restore acts on a register's directory or database as its operator, like init
+  restoreBackup: 'set-up: the operator restores a register, before any actor exists in it',
+  journalPath: 'the erasure journal: a path',
+  journalId: 'the erasure journal: its id',
+  journalPosition: 'the erasure journal: where it ends',
+  appendErasureJournal: 'the erasure journal: written by the erasure use cases after their commit',
+  journalErasures: 'the erasure journal: written by the erasure use cases after their commit',
+  journalRetentionRun: 'the erasure journal: written by the sweep after its commit',
+  readJournal: 'the erasure journal: read by restore',
+  reconcileErasureJournal: 'the erasure journal: caught up from the audit trail when a register opens',
+  markJournalReconciled: 'the erasure journal: caught up from the audit trail when a register opens',
+  checkPassphrase: 'the backup format: a passphrase check, no database',
+  newPreamble: 'the backup format: key derivation, no database',
+  invalidBackup: 'the backup format: an error',
+  openPreamble: 'the backup format: key derivation, no database',
+  linesOf: 'the backup format: a stream reader',
+  keyFingerprint: 'the backup format: a hash of a key',
+  evidenceFileView: 'a view of a file row, no database',
+  crashPoint: 'crash injection (issue 8): kills the process at a named point when a test asks',
   suppressionFileEntries: 'a parser: the entries of a suppression list file, no database',
   // the permission check itself
   authorize: 'the check',

@@ -1,6 +1,7 @@
 import { LupausError, type ProblemDetail, t } from '@lupaus/core';
 import type { Executor } from '@lupaus/db';
 import type { Actor, Register } from '../context';
+import { crashPoint } from '../faults/crash-point';
 import { enqueueNotificationIn } from '../notifications/enqueue-notification';
 import type { Mailer } from '../notifications/mailer';
 import { type SendResult, sendPendingNotifications } from '../notifications/send-pending-notifications';
@@ -172,6 +173,7 @@ export async function rectifyPerson(
   authorize(reg, actor, 'requests.manage');
   const v = validate(reg, input);
   const result = await reg.db.transaction().execute((tx) => rectifyPersonIn(tx, reg, actor, input, v));
+  crashPoint('rectification.after-commit');
   if (opts.mailer) result.sent = await sendPendingNotifications(reg, opts.mailer);
   return result;
 }
@@ -185,6 +187,7 @@ async function rectifyPersonIn(
 ): Promise<RectificationResult> {
   const { personId, requestId, source, purpose, values } = v;
   if (requestId) await requireVerifiedRequestIn(tx, reg, requestId, { type: 'rectification', personId });
+  crashPoint('rectification.tx.after-request-check');
   const current = await requirePersonRow(tx, personId, 'personId');
   const before = await personView(tx, reg, actor, current);
   const changed = Object.keys(values).filter((f) => {
@@ -198,6 +201,7 @@ async function rectifyPersonIn(
     .where('entity_id', '=', personId)
     .execute();
   const sourceOf = new Map(oldSources.map((p) => [p.field, p.source]));
+  crashPoint('rectification.tx.after-read');
 
   // The correction itself, through the person write path of `updatePerson`.
   await writePersonUpdate(tx, reg, actor, current, values, {
@@ -206,6 +210,7 @@ async function rectifyPersonIn(
     now: reg.clock.now(),
     details: { rectification: true, changed, ...(requestId ? { requestId } : {}) },
   });
+  crashPoint('rectification.tx.after-update');
 
   const notified: RectificationNotice[] = [];
   const notNotified: RectificationResult['notNotified'] = [];
@@ -325,12 +330,14 @@ async function rectifyPersonIn(
     }
   }
 
+  crashPoint('rectification.tx.after-notices');
   const ending = await endPendingRestrictionsIn(tx, reg, actor, {
     personId,
     ground: 'accuracy_contested',
     requestId: requestId ?? null,
     message: 'Tietosi on oikaistu. / Your data has been rectified.',
   });
+  crashPoint('rectification.tx.after-restrictions');
   if (requestId) {
     await completeRequestIn(tx, reg, actor, requestId, {
       state: 'completed',
@@ -350,6 +357,7 @@ async function rectifyPersonIn(
       },
     });
   }
+  crashPoint('rectification.tx.after-request-complete');
   const person = await personView(tx, reg, actor, await requirePersonRow(tx, personId, 'personId'));
   return {
     person,

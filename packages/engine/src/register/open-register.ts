@@ -12,6 +12,7 @@ import {
 } from '@lupaus/core';
 import { type DatabaseHandle, openDatabase } from '@lupaus/db';
 import { publishCommitmentVersion } from '../accounts/publish-commitment-version';
+import { reconcileErasureJournal } from '../backup/erasure-journal';
 import { type Clock, type Register, SYSTEM_ACTOR, systemClock } from '../context';
 import { createKeyFile, keysFromEnvironment, loadKeys, readKeyFile } from '../crypto/keys';
 import { HetuVault, type Keys } from '../crypto/vault';
@@ -98,6 +99,8 @@ export async function assembleRegister(parts: {
     await publishCommitmentVersion(reg);
     // Bytes whose records were deleted just before a crash (see delete-files.ts).
     await drainFileDeletions(reg);
+    // Erasures committed just before a crash, before their journal entry was written (issue 8).
+    await reconcileErasureJournal(reg);
   } catch (e) {
     removeTemporary();
     throw e;

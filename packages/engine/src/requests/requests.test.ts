@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isLupausError, type LupausError } from '@lupaus/core';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Register } from '../context';
+import { searchAudit } from '../audit/search-audit';
+import type { Actor, Register } from '../context';
 import { createPerson } from '../persons/create-person';
+import { EXAMPLES_DIR } from '../register/open-register';
 import { fixedClock, openTestRegister, TEST_ADMIN } from '../testing';
 import { attachRequestLetter, getRequestLetter } from './attach-letter';
 import { completeRequestIn } from './complete-request';
@@ -366,5 +370,81 @@ describe('R4.1 the life of a data subject request', () => {
       sql`update request_events set event = 'forged' where request_id = ${req.id}`.execute(r.db),
     ).rejects.toThrow(/append-only/);
     expect(await events(r, req.id)).toEqual(['received']);
+  });
+  it('R4.1 R6.2 R6.4 the queue names each subject as the actor may read the name, and one audit row names the persons shown', async () => {
+    // The last name readable by administrators only: a privacy officer sees the first name alone.
+    const source = readFileSync(join(EXAMPLES_DIR, '003-auntie', 'register.yaml'), 'utf8');
+    const lastName = '        label: { fi: Sukunimi, en: Last name }\n        type: text\n';
+    expect(source).toContain(lastName);
+    reg = await openTestRegister('003-auntie', {
+      clock: fixedClock('2024-03-01T10:00:00Z'),
+      definitionSource: source.replace(lastName, `${lastName}        readRoles: [administrator]\n`),
+    });
+    const r = reg;
+    const maija = await createPerson(r, TEST_ADMIN, {
+      source: 'subject',
+      fields: { first_name: 'Maija', last_name: 'Virtanen' },
+    });
+    const pekka = await createPerson(r, TEST_ADMIN, {
+      source: 'subject',
+      fields: { first_name: 'Pekka', last_name: 'Kivinen' },
+    });
+    const a = await receiveRequest(r, TEST_ADMIN, {
+      type: 'access',
+      personId: maija.id,
+      receivedVia: 'electronic',
+    });
+    const b = await receiveRequest(r, TEST_ADMIN, {
+      type: 'erasure',
+      personId: pekka.id,
+      receivedVia: 'electronic',
+    });
+    const c = await receiveRequest(r, TEST_ADMIN, {
+      type: 'objection',
+      personId: maija.id,
+      receivedVia: 'electronic',
+    });
+    const byId = (items: { id: string; subject: unknown }[]) =>
+      Object.fromEntries(items.map((i) => [i.id, i.subject]));
+
+    const admin = await listRequests(r, TEST_ADMIN);
+    expect(byId(admin.items)).toEqual({
+      [a.id]: { firstName: 'Maija', lastName: 'Virtanen' },
+      [b.id]: { firstName: 'Pekka', lastName: 'Kivinen' },
+      [c.id]: { firstName: 'Maija', lastName: 'Virtanen' },
+    });
+    const officer: Actor = { id: 'dpo', roles: ['privacy_officer'], commitmentSigned: true };
+    expect(byId((await listRequests(r, officer)).items)).toEqual({
+      [a.id]: { firstName: 'Maija', lastName: null },
+      [b.id]: { firstName: 'Pekka', lastName: null },
+      [c.id]: { firstName: 'Maija', lastName: null },
+    });
+    // A token scoped to requests.manage may not read persons: no names at all.
+    const scoped: Actor = { ...TEST_ADMIN, id: 'token', scopes: ['requests.manage'] };
+    expect((await listRequests(r, scoped)).items.map((i) => i.subject)).toEqual([null, null, null]);
+
+    // One row per view names the persons shown (each once), with the requests and the name fields shown.
+    const rows = await r.db
+      .selectFrom('audit_log')
+      .select(['actor', 'action', 'entity_id', 'person_id', 'person_ids', 'details'])
+      .where('entity_type', '=', 'request')
+      .where('action', '=', 'list')
+      .orderBy('id')
+      .execute();
+    expect(rows.map((x) => x.actor)).toEqual(['test-admin', 'dpo', 'token']);
+    for (const row of rows) {
+      expect(row.entity_id).toBeNull();
+      expect([...(row.person_ids ?? [])].sort()).toEqual([maija.id, pekka.id].sort());
+      expect(new Set((row.details as { ids: string[] }).ids)).toEqual(new Set([a.id, b.id, c.id]));
+    }
+    expect(rows.map((x) => (x.details as { fields: string[] }).fields)).toEqual([
+      ['first_name', 'last_name'],
+      ['first_name'],
+      [],
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/Maija|Virtanen|Pekka|Kivinen/);
+    // "Who has looked at my data" finds the views.
+    const seen = await searchAudit(r, TEST_ADMIN, { personId: pekka.id, action: 'list' });
+    expect(seen.entries.map((e) => e.actor)).toEqual(expect.arrayContaining(['test-admin', 'dpo', 'token']));
   });
 });

@@ -145,6 +145,12 @@ export async function startRestriction(
     const req = v.requestId
       ? await tx.selectFrom('requests').select('type').where('id', '=', v.requestId).executeTakeFirst()
       : undefined;
+    if (v.requestId && !req) {
+      // Linked to a request that does not exist: refused here, not by the foreign key as an internal error.
+      throw new LupausError('NOT_FOUND', { requestId: v.requestId }, [
+        { at: 'requestId', message: `no request ${v.requestId}` },
+      ]);
+    }
     if (v.requestId && req?.type === 'restriction') {
       await requireVerifiedRequestIn(tx, reg, v.requestId, { type: 'restriction', personId: v.personId });
     }

@@ -11,9 +11,11 @@ import {
 } from '@lupaus/db';
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
+import { journalErasures, journalRetentionRun } from '../backup/erasure-journal';
 import { type Actor, type Register, SYSTEM_ACTOR } from '../context';
 import { erasePersonFields, writeAnonymisedRecords } from '../erasure/erase-person-fields';
 import { resumeBlockedErasures } from '../erasure/resume-blocked-erasures';
+import { crashPoint } from '../faults/crash-point';
 import { deleteFilesOf, deleteFilesOfPersons, drainFileDeletions } from '../files/delete-files';
 import { authorize } from '../policy/authorize';
 import { purgeOldLinks } from '../public/public-page';
@@ -167,6 +169,7 @@ async function sweep(
   opts: RunRetentionOptions,
 ): Promise<RetentionReport> {
   const interrupted = await markInterruptedRuns(reg.db, startedAt);
+  crashPoint('retention.run.after-mark-interrupted');
   const runId = uuidv7();
   const clock = sweepClock(asOf, startedAt);
   const targets = sweepTargets(reg);
@@ -188,6 +191,7 @@ async function sweep(
       review: await reviewGroups(tx, reg, targets.review, clock),
     };
   });
+  crashPoint('retention.run.after-count');
   const state: RunState = {
     report: {
       runId,
@@ -226,6 +230,7 @@ async function sweep(
     actor: actor.id,
     report: state.report as unknown as Record<string, unknown>,
   });
+  crashPoint('retention.run.after-insert');
   opts.onProgress?.({ done: 0, total: state.total, category: null });
   try {
     // Whole persons go before their fields would be erased one category at a time, and once more at the end,
@@ -241,8 +246,11 @@ async function sweep(
     if (personQuery) await sweepPersons(reg, actor, personQuery, batchSize, state, opts);
     // Erasures on request that waited for a blocker that has now ended (R4.4); then the database files scrubbed.
     // They finish by themselves (the erasure was asked and checked then): system work, not the runner's.
+    crashPoint('retention.run.before-resume');
     await resumeBlockedErasures(reg, SYSTEM_ACTOR, { scrub: true });
+    crashPoint('retention.run.after-resume');
     await drainFileDeletions(reg);
+    crashPoint('retention.run.before-complete');
     const finishedAt = reg.clock.now();
     state.report.status = 'completed';
     state.report.finishedAt = finishedAt.toISOString();
@@ -252,6 +260,7 @@ async function sweep(
       finishedAt,
       report: state.report as unknown as Record<string, unknown>,
     });
+    crashPoint('retention.run.after-complete');
     opts.onProgress?.({ done: state.done, total: state.total, category: null });
     return state.report;
   } catch (e) {
@@ -307,6 +316,7 @@ async function batch(
     .execute(async (tx) => {
       const r = await work(tx);
       if (r.items === 0) return r;
+      crashPoint('retention.batch.after-work');
       state.batchIndex += 1;
       await opts.faultInjection?.({ index: state.batchIndex, category });
       const progress: RetentionReport = {
@@ -317,17 +327,22 @@ async function batch(
       await updateRetentionRun(tx, state.report.runId, {
         report: progress as unknown as Record<string, unknown>,
       });
+      crashPoint('retention.batch.after-progress');
       return r;
     })
     .catch((e: unknown) => {
       restore();
       throw e;
     });
+  crashPoint('retention.batch.after-commit');
   if (result.items > 0) {
+    // Outside the database, for a restore to replay (issue 8).
+    journalRetentionRun(reg, state.report.runId, state.report.asOf);
     state.report.batches = state.batchIndex;
     state.report.totals.files += result.files;
     state.done += result.items;
     if (result.files > 0) await drainFileDeletions(reg);
+    crashPoint('retention.batch.after-drain');
     opts.onProgress?.({ done: state.done, total: state.total, category });
   }
   return result;
@@ -595,12 +610,14 @@ async function sweepPersons(
   const held = sweepTargets(reg).personCategories;
   const categories = held.map((c) => c.category.id);
   const rules = [...new Set(held.flatMap((c) => (c.rule ? [c.rule.id] : [])))];
+  let gone: string[] = [];
   for (;;) {
     const r = await batch(reg, state, opts, null, async (tx) => {
       const now = reg.clock.now();
       const rows = await selectDue(tx, q, { limit: batchSize, ordered: false });
       if (rows.length === 0) return { items: 0, files: 0 };
       const ids = rows.map((x) => x.id);
+      gone = ids;
       const files = await deleteFilesOfPersons(tx, ids, now);
       await sql`delete from provenance where person_id = any(${arrayLiteral(ids)}::uuid[])`.execute(tx);
       // Interactions have no foreign key to cascade (migration 0002); none should be left, as with a cascade.
@@ -624,6 +641,11 @@ async function sweepPersons(
       state.report.totals.persons += ids.length;
       return { items: ids.length, files };
     });
+    if (r.items > 0)
+      journalErasures(
+        reg,
+        gone.map((person) => ({ kind: 'retention-person' as const, person })),
+      );
     if (r.items < batchSize) break;
   }
 }

@@ -1,8 +1,17 @@
-import type { PartialTranslation } from './en';
+import { adminSv } from './admin';
+import { dashboardsSv } from './dashboards';
+import type { Translation } from './en';
+import { marketingSv } from './marketing';
+import { organisationsSv } from './organisations';
+import { personSv } from './person';
 import { publicSv } from './public';
+import { requestsSv } from './requests';
 
-/** Svenska: the public pages (signing in, the second factor, the commitment) and the frame; the rest falls back to Finnish. */
-export const sv: PartialTranslation = {
+/**
+ * Svenska (as written in Finland: personbeteckning, FO-nummer, dataskyddsbeskrivning): complete, the frame, the
+ * public pages and every staff page (the type requires every English text, so a missing one fails the typecheck).
+ */
+export const sv: Translation = {
   common: {
     loading: 'Laddar…',
     wait: 'Ett ögonblick…',
@@ -84,13 +93,112 @@ export const sv: PartialTranslation = {
     none: 'Inga träffar.',
     tips: 'Skriv minst två tecken. ↑ ↓ väljer, Enter öppnar, Esc stänger.',
   },
+  persons: {
+    title: 'Personer',
+    lead: 'Registrets personer. Avgränsa med namn, e-post, telefon eller kundnummer.',
+    new: 'Ny person',
+    filters: 'Avgränsa personer',
+    filterName: 'Namn',
+    filterEmail: 'E-post',
+    filterPhone: 'Telefon',
+    filterCustomerNumber: 'Kundnummer',
+    apply: 'Avgränsa',
+    clear: 'Ta bort avgränsningarna',
+    none: 'Registret innehåller ännu inga personer.',
+    noMatches: 'Ingen person motsvarar avgränsningarna.',
+    name: 'Namn',
+    customerNumber: 'Kundnummer',
+    email: 'E-post',
+    phone: 'Telefon',
+    noName: '(inget namn)',
+    pages: 'Sidor',
+    page: 'Sida {{n}}',
+  },
+  person: {
+    title: 'Person',
+    notFound: 'Personen finns inte, eller så har personens uppgifter raderats.',
+    customerNumber: 'Kundnr',
+    since: 'I registret sedan {{when}}',
+    facts: 'Uppgifter',
+    contacts: 'Kontaktuppgifter',
+    noContacts: 'Inga kontaktuppgifter.',
+    provenance: '{{source}} · {{when}} · {{who}}',
+    you: 'du',
+    otherUser: 'användare {{id}}…',
+    purpose: 'Ändamål',
+    actor_operator: 'lokal administratör',
+    actor_system: 'systemet',
+    reveal: 'Visa',
+    hide: 'Dölj',
+    revealAudited: 'Visad: visningen har loggats.',
+    consents: 'Samtycken och förbud',
+    noConsents: 'Registret ber inte om samtycken.',
+    requests: 'Begäranden',
+    noRequests: 'Inga begäranden från personen.',
+    received: 'mottagen {{when}}',
+    daysLeft_one: '{{count}} dag kvar',
+    daysLeft_other: '{{count}} dagar kvar',
+    overdue_one: '{{count}} dag försenad',
+    overdue_other: '{{count}} dagar försenad',
+    timeline: 'Tidslinje',
+    noTimeline: 'Inga beställningar, fakturor eller kontakter ännu.',
+    more: 'Visa fler',
+  },
+  newPerson: {
+    title: 'Ny person',
+    lead: 'Bara de uppgifter som registrets definition beskriver kan sparas. Obligatoriska fält är märkta med *.',
+    sourceTitle: 'Varifrån uppgifterna kommer',
+    source: 'Källa',
+    sourceHint: 'Sparas med varje uppgift, tillsammans med tidpunkten och ditt namn.',
+    optional: 'frivilliga',
+    choose: '— välj —',
+    street: 'Gatuadress',
+    postalCode: 'Postnummer',
+    city: 'Postanstalt',
+    country: 'Land (t.ex. FI)',
+    hetuHint: 'Till exempel 131052-308T. Sparas krypterad och visas maskerad.',
+    listHint: 'Skilj posterna åt med kommatecken.',
+    phoneHint: 'Till exempel 040 123 4567 eller +358 40 123 4567.',
+    save: 'Spara personen',
+    fix_one: 'Rätta fältet som är markerat nedan.',
+    fix_other: 'Rätta de {{count}} fält som är markerade nedan.',
+  },
+  consent: { given: 'givet', withdrawn: 'återkallat', prohibited: 'förbud', none: 'inte begärt' },
+  requestType: {
+    access: 'Insyn',
+    rectification: 'Rättelse',
+    erasure: 'Radering',
+    restriction: 'Begränsning av behandling',
+    objection: 'Invändning',
+    portability: 'Dataportabilitet',
+    withdrawal: 'Återkallat samtycke',
+    anonymisation: 'Anonymisering',
+  },
+  requestState: {
+    received: 'mottagen',
+    verified: 'identifierad',
+    blocked: 'väntar',
+    completed: 'klar',
+    refused: 'avslagen',
+  },
+  admin: adminSv,
+  dashboards: dashboardsSv,
+  marketing: marketingSv,
+  organisations: organisationsSv,
+  personPage: personSv,
+  requests: requestsSv,
+  notFound: { title: 'Sidan hittades inte', text: 'Sidan finns inte. Välj en sida i menyn.' },
   errors: {
     UNEXPECTED: 'Något gick fel. Försök igen.',
     NETWORK: 'Servern kunde inte nås. Kontrollera anslutningen och försök igen.',
     SIGN_IN_FAILED: 'Användarnamnet, lösenordet eller koden är fel.',
     ACCOUNT_LOCKED: 'För många misslyckade försök: kontot är låst en stund. Försök igen senare.',
     RATE_LIMITED: 'För många försök. Vänta en minut och försök igen.',
+    FORBIDDEN: 'Din roll tillåter inte detta.',
+    COMMITMENT_REQUIRED: 'Underteckna först tystnadsförbindelsen.',
+    CSRF_FAILED: 'Sessionen har ändrats. Ladda om sidan.',
     UNAUTHENTICATED: 'Din session har gått ut. Logga in igen.',
+    NOT_FOUND: 'Hittades inte.',
   },
   public: publicSv,
 };

@@ -621,9 +621,15 @@ function PersonsCard({ breach, act, canSearch }: { breach: Breach; act: Act; can
         <ul className="people-list compact">
           {breach.affected.map((a) => (
             <li key={a.personId}>
-              <Link href={`/persons/${a.personId}`} className="mono small">
-                {a.personId}
-              </Link>{' '}
+              {a.firstName || a.lastName ? (
+                <Link href={`/persons/${a.personId}`}>
+                  {[a.firstName, a.lastName].filter(Boolean).join(' ')}
+                </Link>
+              ) : (
+                <Link href={`/persons/${a.personId}`} className="mono small">
+                  {a.personId}
+                </Link>
+              )}{' '}
               {a.notifiedAt ? <Badge tone="good">{t('admin.breaches.told')}</Badge> : null}
             </li>
           ))}

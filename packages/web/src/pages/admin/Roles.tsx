@@ -48,7 +48,8 @@ export function RolesPage() {
             ))}
           </div>
           <Card className="table-card" title={t('admin.roles.matrix')}>
-            <div className="table-scroll">
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a matrix wider than the screen (longer texts, such as Swedish) must scroll by keyboard */}
+            <section className="table-scroll" tabIndex={0} aria-label={t('admin.roles.matrix')}>
               <table className="table admin-table matrix">
                 <caption className="visually-hidden">{t('admin.roles.matrix')}</caption>
                 <thead>
@@ -91,7 +92,7 @@ export function RolesPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </section>
           </Card>
           <p className="muted small">{t('admin.roles.note')}</p>
         </>

@@ -129,7 +129,16 @@ export interface Breach {
   closedAt: string | null;
   recordedAt: string;
   recordedBy: string;
-  affected?: { personId: string; addedAt: string; notifiedAt: string | null }[] | null;
+  /** With the persons' names as the user's roles may read them (null parts otherwise). */
+  affected?:
+    | {
+        personId: string;
+        firstName: string | null;
+        lastName: string | null;
+        addedAt: string;
+        notifiedAt: string | null;
+      }[]
+    | null;
 }
 
 /** A `datetime-local` value (local time) as an ISO instant, or undefined when empty. */

@@ -2,9 +2,11 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type Person } from '../../api';
 import { Alert, Badge, Card, Empty, useErrorText } from '../../components';
+import { PersonForm } from '../../components/PersonForm';
 import { useSession, useText } from '../../context';
 import { date, initials, valueText } from '../../format';
 import { Link } from '../../router';
+import { AddContactForm, EndRoleForm } from './ContactRoleForm';
 import type { OrganisationOut } from './Organisations';
 import '../../styles/person.css';
 
@@ -12,7 +14,11 @@ interface Detail extends OrganisationOut {
   contactRoles: (Person['contactRoles'][number] & { personId: string })[];
 }
 
-/** An organisation (R2.2): its fields with its y-tunnus, and its contact persons with their roles and dates. */
+/**
+ * An organisation (R2.2): its fields with its y-tunnus, and its contact persons with their roles and dates. Staff who
+ * may write edit its fields (the form made from the definition's organisation fields, the API's problems beside
+ * them), add a contact person found by a search, and end a role on a date.
+ */
 export function OrganisationPage({ id }: { id: string }) {
   const { t } = useTranslation();
   const text = useText();
@@ -22,10 +28,30 @@ export function OrganisationPage({ id }: { id: string }) {
   const [org, setOrg] = useState<Detail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [people, setPeople] = useState<Record<string, string>>({});
+  const [version, setVersion] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [ending, setEnding] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const canWrite = session.can('persons.write');
+  const reload = async (message: string) => {
+    setNotice(message);
+    setVersion((v) => v + 1);
+  };
+
+  // Another organisation: start afresh.
+  useEffect(() => {
+    void id;
+    setOrg(null);
+    setEditing(false);
+    setAdding(false);
+    setEnding(null);
+    setNotice(null);
+  }, [id]);
 
   useEffect(() => {
     let live = true;
-    setOrg(null);
+    void version;
     setError(null);
     api<Detail>('GET', `/organisations/${id}`)
       .then(async (o) => {
@@ -56,7 +82,7 @@ export function OrganisationPage({ id }: { id: string }) {
     return () => {
       live = false;
     };
-  }, [id, errorText, t]);
+  }, [id, errorText, t, version]);
 
   const name = org ? String(org.fields.name ?? '') : '';
   useEffect(() => {
@@ -86,6 +112,7 @@ export function OrganisationPage({ id }: { id: string }) {
   const businessId = fields.find((f) => f.type === 'business_id');
   const active = org.contactRoles.filter((r) => r.active);
   const past = org.contactRoles.filter((r) => !r.active);
+  const endingRole = ending ? org.contactRoles.find((r) => r.id === ending && r.active) : undefined;
 
   const roleList = (roles: Detail['contactRoles']) => (
     <table className="table">
@@ -112,14 +139,30 @@ export function OrganisationPage({ id }: { id: string }) {
                   <Link href={`/persons/${r.personId}`}>{n}</Link>
                 </span>
               </td>
-              <td>{r.title ?? '—'}</td>
-              <td>
+              <td className="wrap">{r.title ?? '—'}</td>
+              <td className="wrap">
                 {date(r.startsOn)} – {r.endsOn ? date(r.endsOn) : ''}
               </td>
               <td>
-                <Badge tone={r.active ? 'good' : 'neutral'}>
-                  {r.active ? t('personPage.active') : t('personPage.ended')}
-                </Badge>
+                <span className="state-cell">
+                  <Badge tone={r.active ? 'good' : 'neutral'}>
+                    {r.active ? t('personPage.active') : t('personPage.ended')}
+                  </Badge>
+                  {canWrite && r.active ? (
+                    <button
+                      type="button"
+                      className="btn btn-link"
+                      onClick={() => {
+                        setAdding(false);
+                        setNotice(null);
+                        setEnding(r.id);
+                      }}
+                    >
+                      {t('organisations.endRole')}
+                      <span className="visually-hidden"> – {n}</span>
+                    </button>
+                  ) : null}
+                </span>
               </td>
             </tr>
           );
@@ -151,9 +194,47 @@ export function OrganisationPage({ id }: { id: string }) {
         </div>
         <div className="person-actions">
           <Badge tone="info">{t('organisations.contactCount', { count: active.length })}</Badge>
+          {canWrite && !editing ? (
+            <button
+              type="button"
+              className="btn btn-secondary"
+              onClick={() => {
+                setNotice(null);
+                setEditing(true);
+              }}
+            >
+              {t('organisations.edit')}
+            </button>
+          ) : null}
         </div>
       </div>
-      <div className="person-grid org-grid">
+      {notice ? <Alert kind="success">{notice}</Alert> : null}
+      {editing ? (
+        <div className="person-edit">
+          <div className="page-header">
+            <div>
+              <h2>{t('organisations.editTitle')}</h2>
+              <p className="page-lead">{t('organisations.editLead')}</p>
+            </div>
+          </div>
+          <PersonForm
+            fields={fields}
+            initial={org.fields}
+            submitLabel={t('organisations.save')}
+            cancel={
+              <button type="button" className="btn btn-ghost" onClick={() => setEditing(false)}>
+                {t('common.cancel')}
+              </button>
+            }
+            onSubmit={async (source, body) => {
+              await api('PATCH', `/organisations/${org.id}`, { source, fields: body });
+              setEditing(false);
+              await reload(t('organisations.saved'));
+            }}
+          />
+        </div>
+      ) : null}
+      <div className={`person-grid org-grid${editing ? ' hidden' : ''}`}>
         <div className="col">
           <Card title={t('person.facts')}>
             <dl className="facts">
@@ -171,8 +252,49 @@ export function OrganisationPage({ id }: { id: string }) {
           </Card>
         </div>
         <div className="col wide">
-          <Card title={t('organisations.contacts')} className="table-card">
+          <Card
+            title={t('organisations.contacts')}
+            className="table-card"
+            actions={
+              canWrite && !adding ? (
+                <button
+                  type="button"
+                  className="btn btn-secondary btn-small"
+                  onClick={() => {
+                    setEnding(null);
+                    setNotice(null);
+                    setAdding(true);
+                  }}
+                >
+                  {t('organisations.addContact')}
+                </button>
+              ) : null
+            }
+          >
             {active.length === 0 ? <Empty>{t('organisations.noContacts')}</Empty> : roleList(active)}
+            {adding ? (
+              <AddContactForm
+                organisationId={org.id}
+                onCancel={() => setAdding(false)}
+                onSaved={async () => {
+                  setAdding(false);
+                  await reload(t('organisations.contactAdded'));
+                }}
+              />
+            ) : null}
+            {endingRole ? (
+              <EndRoleForm
+                key={endingRole.id}
+                roleId={endingRole.id}
+                personName={people[endingRole.personId] ?? ''}
+                startsOn={endingRole.startsOn}
+                onCancel={() => setEnding(null)}
+                onSaved={async () => {
+                  setEnding(null);
+                  await reload(t('organisations.roleEnded'));
+                }}
+              />
+            ) : null}
           </Card>
           {past.length > 0 ? (
             <Card title={t('organisations.pastContacts')} className="table-card">

@@ -68,6 +68,14 @@ export function OrganisationsPage() {
           <h1>{t('organisations.title')}</h1>
           <p className="page-lead">{t('organisations.lead')}</p>
         </div>
+        {session.can('persons.write') && fields.some((f) => f.id === 'name') ? (
+          <Link href="/organisations/new" className="btn btn-primary">
+            <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+              <path d="M12 5v14M5 12h14" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+            </svg>
+            {t('organisations.new')}
+          </Link>
+        ) : null}
       </div>
       <Card>
         <form className="filters" onSubmit={submit} aria-label={t('organisations.search')}>

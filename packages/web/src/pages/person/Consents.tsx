@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, type ConsentState } from '../../api';
+import { ApiError, api, apiFile, apiUpload, type ConsentState, fileNameOf, saveBlob } from '../../api';
 import { Alert, Card, Empty, useErrorText } from '../../components';
 import { useSession, useText } from '../../context';
 import { date, dateTime } from '../../format';
@@ -13,6 +13,7 @@ interface ConsentRecord {
   at: string;
   source: string;
   evidenceText: string | null;
+  evidenceFile: { id: string; name: string; mediaType: string; size: number } | null;
   recordedAt: string;
   recordedBy: string;
 }
@@ -77,6 +78,14 @@ export function Consents({ personId }: { personId: string }) {
     withdrawn: '↺',
     prohibited: '✕',
     none: '–',
+  };
+  const download = async (consentId: string, fallback: string) => {
+    try {
+      const { blob, headers } = await apiFile('GET', `/consents/${consentId}/evidence`);
+      saveBlob(blob, fileNameOf(headers) ?? fallback);
+    } catch (e) {
+      setError(errorText(e));
+    }
   };
   const who = (actor: string) =>
     actor === session.me.actorId ? t('person.you') : (session.userNames[actor] ?? actor.slice(0, 8));
@@ -184,6 +193,25 @@ export function Consents({ personId }: { personId: string }) {
                     {purposeName(h.purpose)} · {channelName(h.channel)}: {t(`consent.${h.state}`)}
                   </strong>
                   {h.evidenceText ? <span className="evidence">“{h.evidenceText}”</span> : null}
+                  {h.evidenceFile ? (
+                    <button
+                      type="button"
+                      className="btn btn-link evidence-file"
+                      onClick={() => void download(h.id, h.evidenceFile?.name ?? 'evidence')}
+                    >
+                      <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                        <path
+                          d="M21 11.5l-8.6 8.6a5.5 5.5 0 01-7.8-7.8l8.6-8.6a3.7 3.7 0 015.2 5.2l-8.6 8.6a1.8 1.8 0 01-2.6-2.6l7.9-7.9"
+                          fill="none"
+                          stroke="currentColor"
+                          strokeWidth="2"
+                          strokeLinecap="round"
+                          strokeLinejoin="round"
+                        />
+                      </svg>{' '}
+                      {t('personPage.evidenceDownload', { name: h.evidenceFile.name })}
+                    </button>
+                  ) : null}
                   <span className="muted small">
                     {dateTime(h.at)} · {who(h.recordedBy)}
                   </span>
@@ -225,6 +253,8 @@ function ConsentForm({
   const [channel, setChannel] = useState(channels[0]?.id ?? '');
   const [method, setMethod] = useState<(typeof METHODS)[number]>('phone');
   const [note, setNote] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
   const [source, setSource] = useState(
     sources.find(([s]) => s === 'subject')?.[0] ??
       sources.find(([s]) => /regist/.test(s))?.[0] ??
@@ -237,19 +267,39 @@ function ConsentForm({
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    setFileError(null);
     const evidenceText = [t(`personPage.method_${method}`), note.trim()].filter(Boolean).join(': ');
     setBusy(true);
+    // A file (a scanned signed form) is stored first; the consent then names it as its evidence, with the text.
+    let evidenceFileId: string | undefined;
+    if (file) {
+      try {
+        evidenceFileId = (
+          await apiUpload<{ id: string }>('POST', `/persons/${personId}/consent-evidence`, file)
+        ).id;
+      } catch (err) {
+        const message =
+          err instanceof ApiError && err.problems.length > 0
+            ? err.problems.map((p) => p.message).join(' ')
+            : errorText(err);
+        setFileError(message);
+        setBusy(false);
+        window.setTimeout(() => document.getElementById(`${id}-file`)?.focus(), 0);
+        return;
+      }
+    }
+    const evidence = { evidenceText, ...(evidenceFileId ? { evidenceFileId } : {}) };
     try {
       if (action === 'objection') {
         await api('POST', `/persons/${personId}/direct-marketing-objections`, {
           source,
-          evidenceText,
+          ...evidence,
           ...(channel !== ALL ? { channel } : {}),
         });
       } else if (action === 'withdrawn') {
         await api('POST', `/persons/${personId}/consents/withdraw`, {
           source,
-          evidenceText,
+          ...evidence,
           purpose,
           ...(channel !== ALL ? { channel } : {}),
         });
@@ -261,7 +311,7 @@ function ConsentForm({
               purpose,
               state: action,
               source,
-              evidenceText,
+              ...evidence,
             });
         } else {
           await api('POST', `/persons/${personId}/consents`, {
@@ -269,7 +319,7 @@ function ConsentForm({
             purpose,
             state: action,
             source,
-            evidenceText,
+            ...evidence,
           });
         }
       }
@@ -367,6 +417,30 @@ function ConsentForm({
           <p className="hint" id={`${id}-note-hint`}>
             {t('personPage.noteHint')}
           </p>
+        </div>
+        <div className={`field wide${fileError ? ' has-error' : ''}`}>
+          <label htmlFor={`${id}-file`}>{t('personPage.evidenceFile')}</label>
+          <input
+            id={`${id}-file`}
+            type="file"
+            accept="application/pdf,image/*"
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setFileError(null);
+            }}
+            aria-invalid={fileError ? true : undefined}
+            aria-describedby={fileError ? `${id}-file-error` : `${id}-file-hint`}
+          />
+          {fileError ? (
+            <p className="field-error" id={`${id}-file-error`}>
+              <span aria-hidden="true">⚠ </span>
+              {fileError}
+            </p>
+          ) : (
+            <p className="hint" id={`${id}-file-hint`}>
+              {t('personPage.evidenceFileHint')}
+            </p>
+          )}
         </div>
       </div>
       <div className="form-actions">

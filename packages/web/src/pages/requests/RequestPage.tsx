@@ -22,6 +22,17 @@ export type Blocker =
   | { kind: 'legal_hold'; id: string; category: string | null; until: string }
   | { kind: 'retention'; category: string; rule: string; count: number; until: string | null };
 
+/** The dry run of an erasure (`GET /persons/{id}/erasure-plan`): what would go, what would stay and why. */
+interface ErasurePlan {
+  state: 'completed' | 'blocked';
+  blockers: Blocker[];
+  keptFields: string[];
+  erasedFields: string[];
+  records: { holder: string; category: string; erase: number; anonymise: number; keep: number }[];
+  other: { files: number; consents: number; contactRoles: number; legalHolds: number };
+  personGoes: boolean;
+}
+
 interface ErasureResult {
   state: 'completed' | 'blocked';
   erased: { deleted: number; anonymised: number; kept: number; fields: number };
@@ -643,6 +654,9 @@ function ErasureCard({ r, act }: { r: Request; act: Act }) {
       className="card-accent"
     >
       <p className="muted">{t('requests.erasure.lead')}</p>
+      {!result && r.state !== 'blocked' && r.personId ? (
+        <ErasurePlanView personId={r.personId} mode={r.type === 'anonymisation' ? 'anonymise' : 'erase'} />
+      ) : null}
       {result ? (
         <div className="erasure-result">
           <p className="small">
@@ -680,6 +694,103 @@ function ErasureCard({ r, act }: { r: Request; act: Act }) {
         </>
       ) : null}
     </Card>
+  );
+}
+
+/**
+ * The erasure's dry run, shown before staff confirm (R4.4): the blockers in words with the day each ends, the
+ * fields they keep, and what would go now. Made by the same decisions as the erasure itself.
+ */
+function ErasurePlanView({ personId, mode }: { personId: string; mode: 'erase' | 'anonymise' }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const text = useText();
+  const actionError = useActionError();
+  const [plan, setPlan] = useState<ErasurePlan | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api<ErasurePlan>('GET', `/persons/${personId}/erasure-plan?mode=${mode}`)
+      .then((p) => live && setPlan(p))
+      .catch((e) => live && setError(actionError(e)));
+    return () => {
+      live = false;
+    };
+  }, [personId, mode, actionError]);
+  const fieldLabel = (id: string) => {
+    const f = session.catalogue.find((c) => c.holder === 'person' && c.id === id);
+    return f ? text(f.label) : id;
+  };
+  const categoryName = (id: string) => {
+    const f = session.catalogue.find((c) => c.category.id === id);
+    return f ? text(f.category.name) : id;
+  };
+  if (error) return <Alert>{error}</Alert>;
+  if (!plan)
+    return (
+      <p className="muted small" role="status">
+        {t('common.loading')}
+      </p>
+    );
+  const goes: string[] = [];
+  for (const rec of plan.records) {
+    if (rec.erase > 0)
+      goes.push(t('requests.plan.recordsErased', { count: rec.erase, category: categoryName(rec.category) }));
+    if (rec.anonymise > 0)
+      goes.push(
+        t('requests.plan.recordsAnonymised', { count: rec.anonymise, category: categoryName(rec.category) }),
+      );
+  }
+  if (plan.other.consents > 0) goes.push(t('requests.plan.consents', { count: plan.other.consents }));
+  if (plan.other.files > 0) goes.push(t('requests.plan.files', { count: plan.other.files }));
+  if (plan.other.contactRoles > 0)
+    goes.push(t('requests.plan.contactRoles', { count: plan.other.contactRoles }));
+  const kept = plan.records.filter((rec) => rec.keep > 0);
+  return (
+    <section className="erasure-plan" aria-labelledby="erasure-plan-title" data-testid="erasure-plan">
+      <h3 id="erasure-plan-title">{t('requests.plan.title')}</h3>
+      <p className="muted small">{t('requests.plan.lead')}</p>
+      <div className="plan-columns">
+        <div className="plan-col plan-go">
+          <h4>{t('requests.plan.goes')}</h4>
+          <ul>
+            <li>
+              {plan.personGoes
+                ? t('requests.plan.personGoes')
+                : t('requests.plan.fieldsGo', { fields: plan.erasedFields.map(fieldLabel).join(', ') })}
+            </li>
+            {goes.map((g) => (
+              <li key={g}>{g}</li>
+            ))}
+          </ul>
+        </div>
+        <div className="plan-col plan-keep">
+          <h4>{t('requests.plan.stays')}</h4>
+          {plan.blockers.length === 0 ? (
+            <p className="small">{t('requests.erasure.noBlockers')}</p>
+          ) : (
+            <>
+              <BlockerList blockers={plan.blockers} />
+              <ul>
+                {plan.keptFields.length > 0 ? (
+                  <li>
+                    {t('requests.erasure.kept', { fields: plan.keptFields.map(fieldLabel).join(', ') })}
+                  </li>
+                ) : null}
+                {kept.map((rec) => (
+                  <li key={`${rec.holder}/${rec.category}`}>
+                    {t('requests.plan.recordsKept', {
+                      count: rec.keep,
+                      category: categoryName(rec.category),
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      </div>
+    </section>
   );
 }
 

@@ -6,10 +6,17 @@ import { CursorPager } from '../../components/CursorPager';
 import { date } from '../../format';
 import { Link, navigate } from '../../router';
 import '../../styles/requests.css';
-import { DaysLeft, REQUEST_STATES, REQUEST_TYPES, type Request, StateBadge, usePersonNames } from './shared';
+import { DaysLeft, REQUEST_STATES, REQUEST_TYPES, type Request, StateBadge } from './shared';
 
 const PAGE = 50;
 type Figures = { overdue: number; thisWeek: number; later: number; extended: number };
+/** A request in the queue: the API names its subject as the user's roles may read the name (audited). */
+type QueueItem = Request & { subject: { firstName: string | null; lastName: string | null } | null };
+
+/** The subject's name as the API gave it, or a dash when the user may not read it. */
+function subjectName(r: QueueItem): string {
+  return [r.subject?.firstName, r.subject?.lastName].filter(Boolean).join(' ') || '—';
+}
 
 /** The queue of the data subject's requests (R4.1, R7.1), earliest deadline first, with filters. */
 export function RequestsPage() {
@@ -21,12 +28,11 @@ export function RequestsPage() {
   const [state, setState] = useState<string>(initial.get('state') ?? 'open');
   const [kind, setKind] = useState<string>(initial.get('kind') ?? '');
   const [overdue, setOverdue] = useState(initial.get('overdue') === 'true');
-  const [items, setItems] = useState<Request[] | null>(null);
+  const [items, setItems] = useState<QueueItem[] | null>(null);
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [next, setNext] = useState<string | null>(null);
   const [figures, setFigures] = useState<Figures | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const names = usePersonNames(items?.map((r) => r.personId) ?? []);
   const cursor = cursors[cursors.length - 1];
 
   useEffect(() => {
@@ -48,7 +54,7 @@ export function RequestsPage() {
     if (overdue) q.set('overdue', 'true');
     if (cursor) q.set('after', cursor);
     try {
-      const r = await api<{ items: Request[]; next: string | null }>('GET', `/requests?${q}`);
+      const r = await api<{ items: QueueItem[]; next: string | null }>('GET', `/requests?${q}`);
       setItems(r.items);
       setNext(r.next);
     } catch (e) {
@@ -198,15 +204,16 @@ export function RequestsPage() {
                   <td>
                     {r.personId ? (
                       <Link href={`/persons/${r.personId}`} onClick={(e) => e.stopPropagation()}>
-                        {names[r.personId] ?? '…'}
+                        {subjectName(r)}
                       </Link>
                     ) : (
                       <span className="muted">{t('requests.queue.erased')}</span>
                     )}
                   </td>
                   <td className="nowrap">{date(r.receivedOn)}</td>
-                  <td className="nowrap">
-                    {date(r.deadline)}
+                  <td>
+                    {/* Only the date stays on one line: the first due date below may wrap (longer in Swedish). */}
+                    <span className="nowrap">{date(r.deadline)}</span>
                     {r.extendedTo ? (
                       <span className="muted small block">
                         {t('requests.detail.dueOn')}: {date(r.dueOn)}
