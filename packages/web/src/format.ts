@@ -2,8 +2,9 @@ import i18next from 'i18next';
 
 const LOCALES: Record<string, string> = { fi: 'fi-FI', en: 'en-GB', sv: 'sv-FI' };
 
-function locale(): string {
-  return LOCALES[i18next.language] ?? 'fi-FI';
+/** The BCP 47 tag of a language of the app (fi-FI, en-GB, sv-FI); the language in use when none is given. */
+export function locale(lang: string = i18next.language): string {
+  return LOCALES[lang] ?? 'fi-FI';
 }
 
 /** A date and time in the language in use, in Helsinki time. */

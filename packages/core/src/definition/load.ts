@@ -60,7 +60,30 @@ export function loadDefinition(source: string, options: LoadOptions = {}): LoadR
   if (problems.length > 0) return { ok: false, problems, locate, source };
 
   resolveMarks(doc, options.asSeed === true);
-  const data = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // An alias to no anchor (`*x` before or without `&x`), or aliases that expand too far: the YAML parses
+    // but has no value. Said at the first alias that does not resolve, else at the start.
+    let at = 0;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.resolve(doc) === undefined && node.range) {
+          at = node.range[0];
+          return visit.BREAK;
+        }
+      },
+    });
+    const pos = lineCounter.linePos(at);
+    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    return {
+      ok: false,
+      problems: [{ path: [], message: `YAML: ${message}`, line: pos.line, column: pos.col }],
+      locate,
+      source,
+    };
+  }
   const parsed = DefinitionSchema.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -102,7 +102,7 @@ export function UsersPage() {
         title={t('admin.users.accounts')}
         actions={
           users ? (
-            <span className="muted small">{t('admin.users.count', { n: users.length, active })}</span>
+            <span className="muted small">{t('admin.users.count', { count: users.length, active })}</span>
           ) : null
         }
       >
@@ -137,7 +137,7 @@ export function UsersPage() {
                         {u.displayName.slice(0, 1).toUpperCase()}
                       </span>
                       <span>
-                        <span className="admin-strong nowrap">{u.displayName}</span>
+                        <span className="admin-strong">{u.displayName}</span>
                         <br />
                         <span className="mono muted small">{u.username}</span>
                       </span>
@@ -165,7 +165,7 @@ export function UsersPage() {
                       <Badge tone="warn">{t('admin.users.notSigned')}</Badge>
                     )}
                   </td>
-                  <td className="small nowrap">
+                  <td className="small">
                     {u.lastSignInAt ? (
                       dateTime(u.lastSignInAt)
                     ) : (

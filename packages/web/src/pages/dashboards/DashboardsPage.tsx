@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { Alert, Card, Empty, useErrorText } from '../../components';
 import { useSession, useText } from '../../context';
-import { dateTime } from '../../format';
+import { dateTime, locale } from '../../format';
 import { Link } from '../../router';
 import '../../styles/requests.css';
 import { BarChart, ColumnChart, StackedBars } from './charts';
@@ -219,7 +219,7 @@ function RequestsPanel() {
 
 /** A day and month, such as 22.11. or 22 Nov, for a chart's label. */
 function shortDate(iso: string): string {
-  return new Intl.DateTimeFormat(undefined, {
+  return new Intl.DateTimeFormat(locale(), {
     day: 'numeric',
     month: 'short',
     timeZone: 'Europe/Helsinki',
@@ -228,7 +228,7 @@ function shortDate(iso: string): string {
 
 function monthName(month: string, lang: string): string {
   const d = new Date(`${month}-15T12:00:00Z`);
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang === 'sv' ? 'sv-FI' : 'fi-FI', {
+  return new Intl.DateTimeFormat(locale(lang), {
     month: 'short',
     year: '2-digit',
   }).format(d);
