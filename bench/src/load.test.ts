@@ -8,7 +8,7 @@ import { parseOptions } from './report';
  * cannot rot: no errors, every acknowledged write found in the database, the counts grown by exactly as many.
  */
 describe('load benchmark (issue 8)', () => {
-  it('issue 8: 10 clients for 3 s through lupaus serve lose no acknowledged write and get no error', async () => {
+  it('issue 8 R2.1 R3.1 R4.1: 10 clients for 3 s through lupaus serve lose no acknowledged write and get no error', async () => {
     const r = await benchLoad({
       backend: TEST_DATABASE_URL ? 'postgres' : 'pglite',
       databaseUrl: TEST_DATABASE_URL,

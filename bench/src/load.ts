@@ -1,17 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { Agent, request } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
+import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { emailKey, parsePhone } from '@lupaus/core';
 import type { Register } from '@lupaus/engine';
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { benchApiHeaders, samplePersonIds } from './api';
 import { createRandom, type GeneratedPerson, personStream } from './generate';
-import { BENCH_ACTOR, benchImport, type DataDirRegister, openDataDirRegister } from './import';
+import { BENCH_ACTOR, benchImport, openDataDirRegister } from './import';
 import { type Backend, type Measurement, percentile } from './persons';
+import { send, startServe } from './serve-process';
 
 /**
  * Issue 8, load: `clients` concurrent keep-alive clients for `seconds` over HTTP on loopback against the real app
@@ -100,9 +97,6 @@ export interface LoadBenchResult {
   raw: LoadSide | null;
   measurements: Measurement[];
 }
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
 
 const NAME_PREFIXES = ['virt', 'kor', 'mäki', 'niem', 'laine', 'heik', 'kosk', 'järv', 'lehto', 'salm'];
 const CHANNELS = ['email', 'sms', 'phone', 'post'] as const;
@@ -261,58 +255,6 @@ async function runClients(
   return summarise(t, Math.max(seconds, (lastDone - startAt) / 1000));
 }
 
-function childEnv(databaseUrl: string | undefined): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  for (const k of ['LUPAUS_DATA_DIR', 'DATABASE_URL', 'LUPAUS_SMTP_URL', 'LUPAUS_RETENTION_EVERY'])
-    delete e[k];
-  e.LUPAUS_NOTIFICATIONS_EVERY = 'off';
-  if (databaseUrl) e.DATABASE_URL = databaseUrl;
-  return e;
-}
-
-function servedAddress(child: ChildProcess, stderr: () => string): Promise<string> {
-  return new Promise((found, fail) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) found(m[1]!);
-    });
-    child.once('exit', (code) =>
-      fail(new Error(`lupaus serve exited with ${code}: ${stderr().slice(-500)}`)),
-    );
-  });
-}
-
-/** One HTTP request through `agent`; resolves with the status and body, rejects on a network error. */
-function send(
-  agent: Agent,
-  url: string,
-  method: 'GET' | 'POST' | 'PATCH',
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<{ status: number; text: string }> {
-  return new Promise((done, fail) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      url,
-      {
-        method,
-        agent,
-        headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', fail);
-      },
-    );
-    req.on('error', (e) => fail(new Error(`${method} ${url}: ${e.message}`, { cause: e })));
-    req.end(payload);
-  });
-}
-
 /** The app side: the mix over HTTP against `lupaus serve` at `address`, recording what was acknowledged. */
 async function driveApp(
   address: string,
@@ -326,7 +268,7 @@ async function driveApp(
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const api = `${address}/api/v1`;
   const call = async (method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) => {
-    const res = await send(agent, api + path, method, headers, body);
+    const res = await send(api + path, method, headers, body, agent);
     if (res.status < 200 || res.status > 299)
       throw new Error(`${method} ${path}: ${res.status} ${res.text.slice(0, 300)}`);
     return res.text;
@@ -645,33 +587,6 @@ export function assertLoadOutcome(app: LoadSide, v: LoadVerification): void {
   for (const [what, grown, acked] of pairs)
     if (grown !== acked) wrong.push(`${what} grew by ${grown}, acknowledged ${acked}`);
   if (wrong.length > 0) throw new Error(`the load benchmark failed: ${wrong.join('; ')}`);
-}
-
-/** Starts `lupaus serve` on the register's data directory (closed in this process), returns its address and a stop. */
-async function startServe(
-  target: DataDirRegister,
-): Promise<{ address: string; stop(): Promise<void>; stderr(): string }> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--dir', target.dataDir, '--port', '0', '--retention-every', 'off'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(target.databaseUrl) },
-  );
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    err = (err + d.toString()).slice(-4000);
-  });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  };
-  try {
-    const address = await servedAddress(child, () => err);
-    return { address, stop, stderr: () => err };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
 }
 
 export async function benchLoad(opts: LoadBenchOptions): Promise<LoadBenchResult> {

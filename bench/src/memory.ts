@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { DataDirRegister } from './import';
 import type { Backend, Measurement } from './persons';
+import { childEnv, ROOT, send, startServe } from './serve-process';
 
 /**
  * P7, the memory benchmark: the peak memory (VmHWM of /proc/PID/status) and the resident set at the end (VmRSS) of
@@ -21,8 +20,6 @@ import type { Backend, Measurement } from './persons';
  * const r = await benchMemory(target, { persons: 1000, headers, ids, requests: 2000 });
  * ```
  */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'packages/cli/bin/lupaus.js');
 
 export interface MemoryFigures {
   /** Peak resident set (VmHWM), MiB. */
@@ -45,62 +42,6 @@ export function processMemory(pid: number | 'self'): MemoryFigures {
   const kib = (key: string) =>
     Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return { peakMiB: kib('VmHWM') / 1024, rssMiB: kib('VmRSS') / 1024 };
-}
-
-function childEnv(databaseUrl: string | undefined): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  for (const k of ['LUPAUS_DATA_DIR', 'DATABASE_URL', 'LUPAUS_SMTP_URL', 'LUPAUS_RETENTION_EVERY'])
-    delete e[k];
-  e.LUPAUS_NOTIFICATIONS_EVERY = 'off';
-  if (databaseUrl) e.DATABASE_URL = databaseUrl;
-  return e;
-}
-
-function servedAddress(child: ChildProcess): Promise<string> {
-  return new Promise((found, fail) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) found(m[1]!);
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.once('exit', (code) => fail(new Error(`lupaus serve exited with ${code}: ${err.slice(-500)}`)));
-  });
-}
-
-/**
- * One HTTP request on loopback with no time limit: fetch gives up after 300 s without headers ("fetch failed"), and
- * a segment of a million persons through the gate on PGlite can take longer than that to start answering.
- */
-function send(
-  url: string,
-  method: 'GET' | 'POST',
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<{ status: number; text: string }> {
-  return new Promise((done, fail) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      url,
-      {
-        method,
-        headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        timeout: 0,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', fail);
-      },
-    );
-    req.on('error', (e) => fail(new Error(`${method} ${url}: ${e.message}`, { cause: e })));
-    req.end(payload);
-  });
 }
 
 async function post(url: string, headers: Record<string, string>, body: unknown): Promise<string> {
@@ -213,18 +154,10 @@ export async function benchMemory(
   log(
     `${target.backend}: lupaus serve on the data directory, ${opts.requests} GET /persons/:id, 50 searches, a segment`,
   );
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--dir', target.dataDir, '--port', '0', '--retention-every', 'off'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv(target.databaseUrl) },
-  );
+  const server = await startServe(target);
   let serve: MemoryBenchResult['serve'];
-  let serveErr = '';
-  child.stderr.on('data', (d: Buffer) => {
-    serveErr = (serveErr + d.toString()).slice(-2000);
-  });
   try {
-    const address = await servedAddress(child);
+    const address = server.address;
     const load = await getPersons(`${address}/api/v1/persons/`, opts.ids, opts.headers, opts.requests, 10);
     for (let i = 0; i < 50; i++) {
       await post(`${address}/api/v1/persons/search`, opts.headers, {
@@ -235,20 +168,15 @@ export async function benchMemory(
       purpose: 'direct_marketing',
       channel: 'email',
     });
-    serve = { ...processMemory(child.pid!), requests: load + 51 };
+    serve = { ...processMemory(server.pid), requests: load + 51 };
   } catch (e) {
     // Say what became of the server: a request that failed because it died says little by itself.
-    const state =
-      child.exitCode !== null || child.signalCode !== null
-        ? `exited (${child.exitCode ?? child.signalCode})`
-        : 'still running';
     throw new Error(
-      `${e instanceof Error ? e.message : String(e)}; lupaus serve ${state}; its stderr: ${serveErr.slice(-800) || '(none)'}`,
+      `${e instanceof Error ? e.message : String(e)}; lupaus serve ${server.state()}; its stderr: ${server.stderr().slice(-800) || '(none)'}`,
       { cause: e },
     );
   } finally {
-    child.kill('SIGTERM');
-    if (child.exitCode === null) await once(child, 'exit');
+    await server.stop();
   }
   log(`${target.backend}: a bare process opening the same database`);
   const bare = await bareProcess(target, opts.ids, opts.requests);

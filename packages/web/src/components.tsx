@@ -100,6 +100,32 @@ export function useErrorText(): (e: unknown) => string {
   }, []);
 }
 
+/** A form's buttons: Cancel, then the submit button (its label, or "a moment…" while `busy`). */
+export function FormActions({
+  busy,
+  submitLabel,
+  onCancel,
+  danger = false,
+}: {
+  busy: boolean;
+  submitLabel: string;
+  onCancel: () => void;
+  /** The submit button in the danger colour (ending a role, a prohibition, an objection). */
+  danger?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="form-actions">
+      <button type="button" className="btn btn-ghost" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+      <button type="submit" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} disabled={busy}>
+        {busy ? t('common.wait') : submitLabel}
+      </button>
+    </div>
+  );
+}
+
 export function Alert({
   kind = 'error',
   children,

@@ -14,7 +14,7 @@ import {
 import { z } from 'zod';
 import type { ApiContext, ZodApp } from '../app';
 import { ErrorOut, errorResponses, FileBody, FileBytesOut, IdParams, PurposeHeaders, Uuid } from '../schemas';
-import { headerFileName, rawBodyRoutes, sendFileBytes } from './files';
+import { rawBodyRoutes, sendFileBytes, uploadOf } from './files';
 
 /**
  * Consents and prohibitions (R3.1), their withdrawal (R4.8), the objection to direct marketing (R4.6) and
@@ -178,13 +178,12 @@ export async function consentRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
         },
       },
       async (request, reply) => {
-        const body = request.body as unknown;
-        const file = await attachConsentEvidence(ctx.register(), ctx.actor(request), request.params.id, {
-          name: headerFileName(request.headers['x-file-name']),
-          mediaType: request.headers['content-type'],
-          bytes: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
-          maxBytes,
-        });
+        const file = await attachConsentEvidence(
+          ctx.register(),
+          ctx.actor(request),
+          request.params.id,
+          uploadOf(request, maxBytes),
+        );
         return reply.code(201).send(file);
       },
     );

@@ -26,6 +26,30 @@ export function headerFileName(raw: string): string {
   }
 }
 
+/**
+ * The uploaded file of a raw-body route: its name (x-file-name), media type (content-type), bytes and the limit.
+ *
+ * @example
+ * ```ts
+ * await attachRequestLetter(reg, actor, id, uploadOf(request, maxBytes));
+ * ```
+ */
+export function uploadOf(
+  request: { headers: Record<string, string | string[] | undefined>; body: unknown },
+  maxBytes: number,
+): { name: string; mediaType: string; bytes: Buffer; maxBytes: number } {
+  const header = (h: string) => {
+    const v = request.headers[h];
+    return (Array.isArray(v) ? v[0] : v) ?? '';
+  };
+  return {
+    name: headerFileName(header('x-file-name')),
+    mediaType: header('content-type'),
+    bytes: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    maxBytes,
+  };
+}
+
 /** `attachment; filename="…"; filename*=UTF-8''…`, safe for any name (RFC 6266). */
 export function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
@@ -106,17 +130,13 @@ export async function fileRoutes(api: ZodApp, ctx: ApiContext): Promise<void> {
         },
       },
       async (request, reply) => {
-        const body = request.body as unknown;
         const file = await attachFile(
           ctx.register(),
           ctx.actor(request),
           request.params.id,
           request.params.field,
           {
-            name: headerFileName(request.headers['x-file-name']),
-            mediaType: request.headers['content-type'],
-            bytes: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
-            maxBytes,
+            ...uploadOf(request, maxBytes),
             ...(request.headers['x-lupaus-source'] ? { source: request.headers['x-lupaus-source'] } : {}),
             ...purposeOf(request.headers),
           },

@@ -16,7 +16,7 @@ import {
 import { z } from 'zod';
 import type { ApiContext, ZodApp } from '../app';
 import { ErrorOut, errorResponses, FileBody, FileBytesOut, IdParams, PageQuery, Uuid } from '../schemas';
-import { headerFileName, rawBodyRoutes, sendFileBytes } from './files';
+import { rawBodyRoutes, sendFileBytes, uploadOf } from './files';
 
 /**
  * The data subject's requests (R4.1): received in writing (with the signed letter attached) or electronically,
@@ -318,13 +318,12 @@ export async function requestRoutes(api: ZodApp, ctx: ApiContext): Promise<void>
         },
       },
       async (request, reply) => {
-        const body = request.body as unknown;
-        const letter = await attachRequestLetter(ctx.register(), ctx.actor(request), request.params.id, {
-          name: headerFileName(request.headers['x-file-name']),
-          mediaType: request.headers['content-type'],
-          bytes: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
-          maxBytes,
-        });
+        const letter = await attachRequestLetter(
+          ctx.register(),
+          ctx.actor(request),
+          request.params.id,
+          uploadOf(request, maxBytes),
+        );
         return reply.code(201).send(letter);
       },
     );

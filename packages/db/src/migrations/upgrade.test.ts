@@ -11,10 +11,6 @@ import { describe, expect, it } from 'vitest';
 import { migrate, pgliteParsers } from '../connect';
 import { PGliteDialect } from '../dialect/pglite-dialect';
 import { AUDIT_GENESIS, canonicalAudit, chainHash, insertAudit } from '../repositories/audit';
-import { TEST_DATABASE_URL } from '../testing';
-import type { Database } from '../types';
-import { migrations } from './index';
-
 /**
  * Issue 8, upgrades: a register created by an older release opens and migrates. The fixture
  * (test/fixtures/register-0001.*, written once by src/scripts/make-upgrade-fixture.ts) is a register at migration
@@ -23,21 +19,12 @@ import { migrations } from './index';
  * the latest schema, as opening a register does (`migrate`), and must then read back every person with their
  * fields, the hetu decrypting under the fixture's key, the audit chain verifying and going on.
  */
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');
+import type { FixturePerson } from '../scripts/make-upgrade-fixture';
+import { TEST_DATABASE_URL } from '../testing';
+import type { Database } from '../types';
+import { migrations } from './index';
 
-interface FixturePerson {
-  id: string;
-  customer_number: string;
-  first_name: string;
-  last_name: string;
-  nickname: string | null;
-  hetu: string | null;
-  gender: string;
-  language: string;
-  email: string[];
-  phone: string[];
-  address: { street: string; postalCode: string; city: string; country: string }[];
-}
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');
 
 const fixture = JSON.parse(readFileSync(join(FIXTURES, 'register-0001.json'), 'utf8')) as {
   schema: string;
@@ -238,7 +225,7 @@ async function expectRegisterReadsBack(db: Kysely<Database>): Promise<void> {
 }
 
 describe('upgrades (issue 8)', () => {
-  it('issue 8: a register at the oldest schema (0001, SQL fixture) migrates to the latest and reads back whole', async () => {
+  it('issue 8 R2.1 R6.4: a register at the oldest schema (0001, SQL fixture) migrates to the latest and reads back whole', async () => {
     const handle = await emptyDatabase();
     try {
       await handle.load(readFileSync(join(FIXTURES, 'register-0001.sql'), 'utf8'));

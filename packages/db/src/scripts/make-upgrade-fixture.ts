@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { hetuCheckCharacter } from '@lupaus/core';
 import { Kysely, Migrator } from 'kysely';
 import { pgliteParsers } from '../connect';
 import { PGliteDialect } from '../dialect/pglite-dialect';
@@ -58,7 +59,7 @@ function lookup(value: string): Buffer {
 function hetu(day: number, month: number, year: number, individual: number): string {
   const pad = (n: number, w: number) => String(n).padStart(w, '0');
   const digits = `${pad(day, 2)}${pad(month, 2)}${pad(year % 100, 2)}${pad(individual, 3)}`;
-  const check = '0123456789ABCDEFHJKLMNPRSTUVWXY'[Number(digits) % 31]!;
+  const check = hetuCheckCharacter(digits);
   const sign = year >= 2000 ? 'A' : '-';
   return `${digits.slice(0, 6)}${sign}${digits.slice(6)}${check}`;
 }

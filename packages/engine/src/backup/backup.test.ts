@@ -252,7 +252,7 @@ describe('issue 8 backup and restore', () => {
     expect(twice.replayed.erased.map((e) => e.person)).toEqual([a]);
   }, 300_000);
 
-  it('issue 8 R6.x a wrong passphrase, a tampered or truncated backup: a clear error and nothing changed', async () => {
+  it('issue 8 R2.1 a wrong passphrase, a tampered or truncated backup: a clear error and nothing changed', async () => {
     const d1 = tempDir();
     const url = await newDatabase();
     await initRegister({ dataDir: d1, example: '003-auntie', databaseUrl: url });

@@ -12,7 +12,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { LupausError } from '@lupaus/core';
 
 /**
- * The backup file (issue 8, R6.x): one portable, logical format for PGlite and PostgreSQL.
+ * The backup file (issue 8; the hetu stays encrypted under the register's keys, R2.1): one portable, logical format for PGlite and PostgreSQL.
  *
  * ```
  * LUPAUS-BACKUP\n

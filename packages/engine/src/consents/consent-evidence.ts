@@ -3,7 +3,7 @@ import { type FileRow, findFileRow } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { type AttachFileInput, checkFileInput, storeNewFile } from '../files/attach-file';
-import { StoredFileMissing } from '../files/file-store';
+import { readStoredBytes } from '../files/file-store';
 import { requirePersonRow } from '../persons/person-store';
 import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
@@ -124,20 +124,10 @@ export async function getConsentEvidence(
         { at: 'id', message: `consent ${cid} has no evidence file (its evidence is text)` },
       ]);
     }
-    let bytes: Buffer;
-    try {
-      bytes = await reg.files.get(row.storage_key);
-    } catch (e) {
-      if (e instanceof StoredFileMissing) {
-        throw new LupausError('NOT_FOUND', { id: cid }, [
-          {
-            at: 'id',
-            message: `the bytes of the evidence of consent ${cid} are missing from the file store`,
-          },
-        ]);
-      }
-      throw e;
-    }
+    const bytes = await readStoredBytes(reg.files, row.storage_key, {
+      id: cid,
+      what: `the evidence of consent ${cid}`,
+    });
     await audit(tx, reg, actor, {
       action: 'read',
       entityType: 'file',

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LupausError } from '@lupaus/core';
 import type { HetuVault } from '../crypto/vault';
 
 /**
@@ -30,6 +31,32 @@ export class StoredFileMissing extends Error {
   constructor(readonly key: string) {
     super(`no stored bytes under key ${key}`);
     this.name = 'StoredFileMissing';
+  }
+}
+
+/**
+ * The bytes stored under `storageKey`, decrypted; bytes gone from the store are NOT_FOUND at `at`, naming `what`
+ * (for every download: a record's file, a consent's evidence, a request's letter).
+ *
+ * @example
+ * ```ts
+ * const bytes = await readStoredBytes(reg.files, row.storage_key, { id, what: `file ${id}` });
+ * ```
+ */
+export async function readStoredBytes(
+  files: Pick<FileStore, 'get'>,
+  storageKey: string,
+  where: { id: string; what: string; at?: string },
+): Promise<Buffer> {
+  try {
+    return await files.get(storageKey);
+  } catch (e) {
+    if (e instanceof StoredFileMissing) {
+      throw new LupausError('NOT_FOUND', { id: where.id }, [
+        { at: where.at ?? 'id', message: `the bytes of ${where.what} are missing from the file store` },
+      ]);
+    }
+    throw e;
   }
 }
 

@@ -7,7 +7,7 @@ import { requireId } from '../policy/ids';
 import { resolvePurpose } from '../policy/purpose';
 import { readableRecordFields, requireRecordRow } from '../records/record-store';
 import { type FileView, fileView } from './attach-file';
-import { StoredFileMissing } from './file-store';
+import { readStoredBytes } from './file-store';
 
 /**
  * Downloads a stored file: its description and its bytes, decrypted. Only roles that may read the file's field
@@ -37,17 +37,7 @@ export async function getFile(
         { at: 'id', message: `your roles may not read the field ${row.field} of ${record.category}` },
       ]);
     }
-    let bytes: Buffer;
-    try {
-      bytes = await reg.files.get(row.storage_key);
-    } catch (e) {
-      if (e instanceof StoredFileMissing) {
-        throw new LupausError('NOT_FOUND', { id }, [
-          { at: 'id', message: `the bytes of file ${fid} are missing from the file store` },
-        ]);
-      }
-      throw e;
-    }
+    const bytes = await readStoredBytes(reg.files, row.storage_key, { id: id, what: `file ${fid}` });
     await audit(tx, reg, actor, {
       action: 'read',
       entityType: 'file',

@@ -192,6 +192,7 @@ const NOT_USE_CASES: Record<string, string> = {
   sendPendingNotifications: 'system work: sends the outbox as SYSTEM_ACTOR (no actor)',
   drainFileDeletions: 'system work: removes bytes of deleted files',
   collectOrphanFiles: 'system work: removes bytes nothing refers to',
+  readStoredBytes: 'the file store: the bytes of a file row that a use case already authorised and audits',
   scrubErasedData: 'system work: VACUUM after erasure',
   takeErasedMark: 'system work',
   // transaction helpers: their calling use case asks

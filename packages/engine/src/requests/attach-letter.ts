@@ -3,7 +3,7 @@ import { type FileRow, findFileOfField } from '@lupaus/db';
 import { audit } from '../audit/audit';
 import type { Actor, Register } from '../context';
 import { type AttachFileInput, checkFileInput, storeNewFile } from '../files/attach-file';
-import { StoredFileMissing } from '../files/file-store';
+import { readStoredBytes } from '../files/file-store';
 import { authorize } from '../policy/authorize';
 import { requireId } from '../policy/ids';
 import {
@@ -129,17 +129,10 @@ export async function getRequestLetter(
         { at: 'id', message: `request ${rid} has no letter attached` },
       ]);
     }
-    let bytes: Buffer;
-    try {
-      bytes = await reg.files.get(row.storage_key);
-    } catch (e) {
-      if (e instanceof StoredFileMissing) {
-        throw new LupausError('NOT_FOUND', { id: rid }, [
-          { at: 'id', message: `the bytes of the letter of request ${rid} are missing from the file store` },
-        ]);
-      }
-      throw e;
-    }
+    const bytes = await readStoredBytes(reg.files, row.storage_key, {
+      id: rid,
+      what: `the letter of request ${rid}`,
+    });
     await audit(tx, reg, actor, {
       action: 'read',
       entityType: 'file',

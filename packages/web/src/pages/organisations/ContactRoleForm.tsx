@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type PersonSummary } from '../../api';
-import { Alert, Field, useErrorText } from '../../components';
+import { Alert, Field, FormActions, useErrorText } from '../../components';
 import { useSession, useText } from '../../context';
 import { searchBody } from '../../QuickSearch';
 
@@ -199,14 +199,7 @@ export function AddContactForm({
           </select>
         </Field>
       </div>
-      <div className="form-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? t('common.wait') : t('organisations.addContactSubmit')}
-        </button>
-      </div>
+      <FormActions busy={busy} submitLabel={t('organisations.addContactSubmit')} onCancel={onCancel} />
     </form>
   );
 }
@@ -267,14 +260,7 @@ export function EndRoleForm({
           />
         </Field>
       </div>
-      <div className="form-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="btn btn-danger" disabled={busy}>
-          {busy ? t('common.wait') : t('organisations.endRole')}
-        </button>
-      </div>
+      <FormActions busy={busy} submitLabel={t('organisations.endRole')} onCancel={onCancel} danger />
     </form>
   );
 }

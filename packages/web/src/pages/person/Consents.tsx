@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, apiFile, apiUpload, type ConsentState, fileNameOf, saveBlob } from '../../api';
-import { Alert, Card, Empty, useErrorText } from '../../components';
+import { Alert, Card, Empty, FormActions, useErrorText } from '../../components';
 import { useSession, useText } from '../../context';
 import { date, dateTime } from '../../format';
 
@@ -443,18 +443,12 @@ function ConsentForm({
           )}
         </div>
       </div>
-      <div className="form-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-        <button
-          type="submit"
-          className={`btn ${action === 'objection' || action === 'prohibited' ? 'btn-danger' : 'btn-primary'}`}
-          disabled={busy}
-        >
-          {busy ? t('common.wait') : t(`personPage.submit_${action}`)}
-        </button>
-      </div>
+      <FormActions
+        busy={busy}
+        submitLabel={t(`personPage.submit_${action}`)}
+        onCancel={onCancel}
+        danger={action === 'objection' || action === 'prohibited'}
+      />
     </form>
   );
 }
