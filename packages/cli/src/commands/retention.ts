@@ -295,7 +295,7 @@ function progressBar() {
  *
  * @example
  * ```ts
- * const job = scheduleEvery(60_000, 1_000, async () => 'ran', (line) => console.error(line));
+ * const job = scheduleEvery(60_000, 1_000, async () => 'ran', (line) => console.error(line), 'a job');
  * await job.stop();
  * ```
  */
@@ -306,6 +306,12 @@ export function scheduleEvery(
   log: (line: string) => void,
   what: string,
 ): { stop(): Promise<void> } {
+  for (const [name, ms] of [
+    ['everyMs', everyMs],
+    ['firstAfterMs', firstAfterMs],
+  ] as const)
+    if (!Number.isInteger(ms) || ms < 0 || ms > 2 ** 31 - 1)
+      throw new Error(`${what}: ${name} must be whole milliseconds up to 2^31 − 1, not ${String(ms)}`);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -363,6 +369,14 @@ export function scheduleRetention(
 
 export const FIRST_RUN_AFTER_MS = 10_000;
 export const DEFAULT_RETENTION_EVERY = '24h';
+
+/**
+ * A command-line option's duration: milliseconds, or `'off'`. (Not null: commander stores a parser's null as an
+ * empty string, which once made `--retention-every off` run the sweep back to back.)
+ */
+export function parseEveryOption(value: string): number | 'off' {
+  return parseEvery(value) ?? 'off';
+}
 
 /** `24h`, `30m`, `1d`, `90s`, `500ms`, or `off`: milliseconds, or null for off. */
 export function parseEvery(value: string): number | null {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createPerson } from '@lupaus/engine';
 import { decodeMail } from '@lupaus/engine/testing';
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminHeaders,
@@ -26,7 +27,7 @@ beforeAll(async () => {
 });
 
 describe('lupaus serve and the outbox', () => {
-  it('R4.1 serve sends a queued notice (an extended deadline) to the subject by SMTP on its schedule', async () => {
+  it('R4.1 serve sends a queued notice (an extended deadline) to the subject by SMTP on its schedule; R5.2 no sweep with --retention-every off', async () => {
     const dir = join(cli.work, 'register');
     expect(await run(['init', '--example', '003-auntie', '--dir', dir])).toBe(0);
     const personId = await withRegister(
@@ -68,5 +69,10 @@ describe('lupaus serve and the outbox', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.on('exit', r));
     }
+    // `--retention-every off` ran no sweep (it once ran them back to back, hundreds while this test ran).
+    const runs = await withRegister(dir, databaseUrl, async (reg) =>
+      Number((await sql<{ n: string }>`select count(*) as n from retention_runs`.execute(reg.db)).rows[0]!.n),
+    );
+    expect(runs).toBe(0);
   });
 });

@@ -4,7 +4,13 @@ import { ensureWebBuilt, WEB_DIST } from '@lupaus/web/server';
 import { type Command, InvalidArgumentError } from 'commander';
 import { databaseUrl, dataDirOf, ExitError, isInitialised, localOperator, print } from '../context';
 import { DEFAULT_EXAMPLE, init } from './init';
-import { DEFAULT_RETENTION_EVERY, parseEvery, scheduleEvery, scheduleRetention } from './retention';
+import {
+  DEFAULT_RETENTION_EVERY,
+  parseEvery,
+  parseEveryOption,
+  scheduleEvery,
+  scheduleRetention,
+} from './retention';
 
 /**
  * `lupaus serve [--port N] [--host H] [--dir DIR]`: serves the HTTP API of the register in the data directory
@@ -33,8 +39,8 @@ interface ServeOpts {
   port: number;
   host: string;
   dir?: string;
-  /** How often the retention sweep runs (ms), or null for never. */
-  retentionEvery?: number | null;
+  /** How often the retention sweep runs (ms), or never. */
+  retentionEvery?: number | 'off';
 }
 
 function defaultRetentionEvery(): number | null {
@@ -68,7 +74,7 @@ export function serveCommand(program: Command): void {
     .option('--port <n>', 'the port (default $PORT or 3000; 0 picks a free one)', parsePort, defaultPort())
     .option('--host <host>', 'the address to bind to', DEFAULT_HOST)
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
-    .option('--retention-every <duration>', RETENTION_HELP, parseEvery)
+    .option('--retention-every <duration>', RETENTION_HELP, parseEveryOption)
     .action(async (opts: ServeOpts) => {
       await serve(opts);
     });
@@ -79,7 +85,7 @@ export function serveCommand(program: Command): void {
     .option('--port <n>', 'the port (default $PORT or 3000; 0 picks a free one)', parsePort, defaultPort())
     .option('--host <host>', 'the address to bind to', DEFAULT_HOST)
     .option('--dir <dir>', 'the data directory (default $LUPAUS_DATA_DIR or ./.lupaus)')
-    .option('--retention-every <duration>', RETENTION_HELP, parseEvery)
+    .option('--retention-every <duration>', RETENTION_HELP, parseEveryOption)
     .action(async (opts: ServeOpts) => {
       const dataDir = dataDirOf(opts);
       await buildWebApp();
@@ -94,18 +100,24 @@ export function serveCommand(program: Command): void {
 }
 
 async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
-  const every = opts.retentionEvery === undefined ? defaultRetentionEvery() : opts.retentionEvery;
+  const every =
+    opts.retentionEvery === undefined
+      ? defaultRetentionEvery()
+      : opts.retentionEvery === 'off'
+        ? null
+        : opts.retentionEvery;
   const sendEvery = notificationsEvery();
   const url = databaseUrl();
   const webBuilt = isWebAppBuilt(WEB_DIST);
   const register = await openRegister({ dataDir: dataDirOf(opts), ...(url ? { databaseUrl: url } : {}) });
   const operator = localOperator(register);
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     if (withDemoPersons) {
       const n = await loadDemoPersons(register, operator);
       print(`added ${n} demo persons`);
     }
-    const app = await buildApp({
+    app = await buildApp({
       register,
       logger: loggerOptions({ level: process.env.LUPAUS_LOG_LEVEL }),
       trustProxy: trustProxyOf(process.env.LUPAUS_TRUST_PROXY),
@@ -146,13 +158,15 @@ async function serve(opts: ServeOpts, withDemoPersons = false): Promise<void> {
     const stop = async () => {
       await outbox?.stop();
       await sweep?.stop();
-      await app.close();
+      await app?.close();
       await register.close();
       process.exit(0);
     };
     process.once('SIGINT', () => void stop());
     process.once('SIGTERM', () => void stop());
   } catch (e) {
+    // Nothing may stay listening on a closed register.
+    await app?.close();
     await register.close();
     throw e;
   }
