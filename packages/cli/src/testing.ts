@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { permissionsOf } from '@lupaus/core';
+import { createServerDatabase } from '@lupaus/db/testing';
 import { createApiToken, createUser, openRegister, signCommitment } from '@lupaus/engine';
 import { startTestSmtpServer } from '@lupaus/engine/testing';
-import pg from 'pg';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { runInProcess } from './run-in-process';
 
@@ -95,30 +95,19 @@ export interface CliHarness {
  */
 export function useCliHarness(prefix: string): CliHarness {
   let work = '';
-  const databases: string[] = [];
+  const databases: { drop(): Promise<void> }[] = [];
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), prefix));
   });
   afterAll(async () => {
     rmSync(work, { recursive: true, force: true });
-    if (TEST_URL && databases.length > 0) {
-      const c = new pg.Client({ connectionString: TEST_URL });
-      await c.connect();
-      for (const name of databases) await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    }
+    for (const d of databases) await d.drop();
   });
   const freshDatabase = async (): Promise<string | undefined> => {
     if (!TEST_URL) return undefined;
-    const name = `lupaus_cli_${randomBytes(6).toString('hex')}`;
-    const c = new pg.Client({ connectionString: TEST_URL });
-    await c.connect();
-    await c.query(`create database ${name}`);
-    await c.end();
-    databases.push(name);
-    const url = new URL(TEST_URL);
-    url.pathname = `/${name}`;
-    return url.toString();
+    const database = await createServerDatabase('lupaus_cli', TEST_URL);
+    databases.push(database);
+    return database.url;
   };
   const harness: CliHarness = {
     get work() {

@@ -1,8 +1,4 @@
-import { createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { brotliDecompressSync } from 'node:zlib';
+import { createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -19,22 +15,11 @@ import { AUDIT_GENESIS, canonicalAudit, chainHash, insertAudit } from '../reposi
  * the latest schema, as opening a register does (`migrate`), and must then read back every person with their
  * fields, the hetu decrypting under the fixture's key, the audit chain verifying and going on.
  */
-import type { FixturePerson } from '../scripts/make-upgrade-fixture';
-import { TEST_DATABASE_URL } from '../testing';
+import { createServerDatabase, readUpgradeFixture, TEST_DATABASE_URL } from '../testing';
 import type { Database } from '../types';
 import { migrations } from './index';
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');
-
-const fixture = JSON.parse(readFileSync(join(FIXTURES, 'register-0001.json'), 'utf8')) as {
-  schema: string;
-  pgliteVersion: string;
-  keys: { encryption: string; lookup: string };
-  persons: FixturePerson[];
-  organisation: { id: string; name: string; business_id: string };
-  contactRole: { id: string; personId: string };
-  audit: { rows: number; head: string };
-};
+const fixture = readUpgradeFixture();
 const encryptionKey = Buffer.from(fixture.keys.encryption, 'base64');
 const lookupKey = Buffer.from(fixture.keys.lookup, 'base64');
 const auditKey = Buffer.from(hkdfSync('sha256', lookupKey, Buffer.alloc(0), 'lupaus audit chain v1', 32));
@@ -54,14 +39,8 @@ async function emptyDatabase(): Promise<{
   close(): Promise<void>;
 }> {
   if (TEST_DATABASE_URL) {
-    const name = `lupaus_upgrade_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(TEST_DATABASE_URL);
-    url.pathname = `/${name}`;
-    const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+    const server = await createServerDatabase('lupaus_upgrade');
+    const pool = new pg.Pool({ connectionString: server.url, max: 2 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
@@ -75,10 +54,7 @@ async function emptyDatabase(): Promise<{
       },
       close: async () => {
         await db.destroy();
-        const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
+        await server.drop();
       },
     };
   }
@@ -228,7 +204,7 @@ describe('upgrades (issue 8)', () => {
   it('issue 8 R2.1 R6.4: a register at the oldest schema (0001, SQL fixture) migrates to the latest and reads back whole', async () => {
     const handle = await emptyDatabase();
     try {
-      await handle.load(readFileSync(join(FIXTURES, 'register-0001.sql'), 'utf8'));
+      await handle.load(fixture.sql());
       expect(await appliedMigrations(handle.db)).toEqual([fixture.schema]);
       await migrate(handle.db);
       await expectRegisterReadsBack(handle.db);
@@ -242,9 +218,8 @@ describe('upgrades (issue 8)', () => {
   it.skipIf(TEST_DATABASE_URL)(
     'issue 8: a PGlite data directory written at the oldest schema opens with this PGlite and migrates',
     async () => {
-      const tar = brotliDecompressSync(readFileSync(join(FIXTURES, 'register-0001.pglite.tar.br')));
       const pglite = await PGlite.create({
-        loadDataDir: new Blob([tar]),
+        loadDataDir: fixture.pgliteDataDir(),
         extensions: { pg_trgm },
         parsers: pgliteParsers,
       });

@@ -2,7 +2,6 @@ import { createCipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -12,6 +11,7 @@ import { pgliteParsers } from '../connect';
 import { PGliteDialect } from '../dialect/pglite-dialect';
 import { migrationProvider } from '../migrations/index';
 import { AUDIT_GENESIS, canonicalAudit, chainHash } from '../repositories/audit';
+import { UPGRADE_FIXTURE_DIR as FIXTURE_DIR } from '../testing';
 
 /**
  * Issue 8, upgrades: writes the fixture of the OLDEST supported schema, a register at migration 0001-initial (the
@@ -32,7 +32,6 @@ import { AUDIT_GENESIS, canonicalAudit, chainHash } from '../repositories/audit'
  * bytes differ.
  */
 const require = createRequire(import.meta.url);
-export const FIXTURE_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');
 const SCHEMA = '0001-initial';
 
 /** Fixed test keys: derived from labels, so that anyone can see they protect nothing. */

@@ -10,9 +10,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_DATABASE_URL } from '@lupaus/db/testing';
+import { createServerDatabase, TEST_DATABASE_URL } from '@lupaus/db/testing';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../audit/verify-audit';
 import type { Register } from '../context';
@@ -34,7 +33,7 @@ import { restoreBackup } from './restore-backup';
  */
 const PASSPHRASE = 'correct horse battery staple backup';
 const dirs: string[] = [];
-const databases: string[] = [];
+const databases: { drop(): Promise<void> }[] = [];
 
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'lupaus-backup-'));
@@ -45,25 +44,14 @@ function tempDir(): string {
 /** A new, empty database on the test server (none without one: PGlite in the data directory). */
 async function newDatabase(): Promise<string | undefined> {
   if (!TEST_DATABASE_URL) return undefined;
-  const name = `lupaus_backup_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  databases.push(name);
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const database = await createServerDatabase('lupaus_backup');
+  databases.push(database);
+  return database.url;
 }
 
 afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  if (TEST_DATABASE_URL && databases.length > 0) {
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    for (const name of databases) await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  for (const d of databases) await d.drop();
 });
 
 async function fill(reg: Register): Promise<{ a: string; b: string; fileId: string; recording: Buffer }> {
