@@ -12,4 +12,5 @@ export * from './repositories/persons';
 export * from './repositories/provenance';
 export * from './repositories/records';
 export * from './repositories/retention';
+export * from './repositories/scrub-queue';
 export type * from './types';

@@ -165,6 +165,16 @@ export interface FilesTable {
 }
 
 /** Storage keys whose record is gone and whose bytes are still to be removed (worked off after each commit). */
+/**
+ * An erasure whose leftovers in the database files wait for `scrubErasedData` (R4.4, migration 0011): its time
+ * only, no personal data.
+ */
+export interface ScrubQueueTable {
+  /** bigint identity, as a string. */
+  id: Generated<string>;
+  at: Timestamp;
+}
+
 export interface FileDeletionsTable {
   storage_key: string;
   queued_at: Timestamp;
@@ -570,6 +580,7 @@ export interface Database {
   person_not_duplicates: PersonNotDuplicatesTable;
   public_requests: PublicRequestsTable;
   subject_sessions: SubjectSessionsTable;
+  scrub_queue: ScrubQueueTable;
 }
 
 /** A request sent on the public page, waiting for its one-time link (R7.2); the token only as its SHA-256. */

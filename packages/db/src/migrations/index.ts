@@ -9,6 +9,7 @@ import * as m0007 from './0007-imports';
 import * as m0008 from './0008-merges';
 import * as m0009 from './0009-nickname-prefix';
 import * as m0010 from './0010-public-page';
+import * as m0011 from './0011-scrub-queue';
 
 /**
  * Every migration, listed statically so that bundling and tests see the same set. Migrations are frozen once
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0008-merges': m0008,
   '0009-nickname-prefix': m0009,
   '0010-public-page': m0010,
+  '0011-scrub-queue': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_DATABASE_URL } from '@lupaus/db/testing';
+import { openDatabase, pendingScrubs, queueScrub } from '@lupaus/db';
+import { createServerDatabase, TEST_DATABASE_URL } from '@lupaus/db/testing';
 import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { recordConsent } from '../consents/record-consent';
@@ -13,11 +14,14 @@ import { createPerson } from '../persons/create-person';
 import { updatePerson } from '../persons/update-person';
 import { createRecord } from '../records/create-record';
 import { DEFINITION_FILE, EXAMPLES_DIR, initRegister, openRegister } from '../register/open-register';
+import { endRelationship } from '../relationship/end-relationship';
 import { receiveRequest } from '../requests/receive-request';
 import { verifyIdentity } from '../requests/verify-identity';
+import { runRetention } from '../retention/run-retention';
 import { fixedClock, openTestRegister, TEST_ADMIN } from '../testing';
 import { anonymisePerson } from './anonymise-person';
-import { erasePerson, scrubErasedData } from './erase-person';
+import { erasePerson, scrubErasedData, scrubPending } from './erase-person';
+import { resumeBlockedErasures } from './resume-blocked-erasures';
 
 let reg: Register | undefined;
 const dirs: string[] = [];
@@ -453,4 +457,171 @@ describe('R4.9 anonymisation on request', () => {
       .executeTakeFirstOrThrow();
     expect(request).toEqual({ state: 'completed', person_id: null });
   });
+});
+
+/**
+ * On a server, holds the scrub's `VACUUM` at its first table (persons) by a lock it must wait for, so that a test
+ * can commit something between the scrub's reading of its marks and its end; on PGlite nothing (its one
+ * connection runs a transaction begun meanwhile between two of the scrub's statements).
+ */
+async function holdVacuum(r: Register): Promise<{ waiting(): Promise<void>; release(): Promise<void> }> {
+  if (r.dbKind === 'pglite') return { waiting: async () => {}, release: async () => {} };
+  const name = (await sql<{ d: string }>`select current_database() as d`.execute(r.db)).rows[0]!.d;
+  const url = new URL(TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const other = await openDatabase({ url: url.toString(), poolSize: 2 });
+  let release!: () => void;
+  const released = new Promise<void>((done) => {
+    release = done;
+  });
+  let locked!: () => void;
+  const isLocked = new Promise<void>((done) => {
+    locked = done;
+  });
+  const holding = other.db.transaction().execute(async (tx) => {
+    await sql`lock table persons in share update exclusive mode`.execute(tx);
+    locked();
+    await released;
+  });
+  await isLocked;
+  return {
+    waiting: async () => {
+      for (let i = 0; i < 400; i++) {
+        const w = await sql<{ n: number }>`select count(*)::int as n from pg_locks l
+          join pg_class c on c.oid = l.relation where c.relname = 'persons' and not l.granted`.execute(
+          other.db,
+        );
+        if (w.rows[0]!.n > 0) return;
+        await new Promise((done) => setTimeout(done, 25));
+      }
+      throw new Error('the scrub never waited for the lock on persons');
+    },
+    release: async () => {
+      release();
+      await holding;
+      await other.close();
+    },
+  };
+}
+
+describe('R4.4 the scrub an erasure owes is kept in the database (issue 8, crash safety)', () => {
+  it('R4.4 an erasure’s pending scrub survives its process: the register opened anew (another process) scrubs it on resume and clears it', async () => {
+    const dir = tempDir();
+    const server = TEST_DATABASE_URL ? await createServerDatabase('lupaus_scrub') : undefined;
+    const databaseUrl = server?.url;
+    try {
+      await initRegister({ dataDir: dir, example: '003-auntie', databaseUrl });
+      reg = await openRegister({ dataDir: dir, databaseUrl });
+      const p = await createPerson(reg, TEST_ADMIN, { source: 'subject', fields: PERSON });
+      expect((await erasePerson(reg, TEST_ADMIN, { personId: p.id })).state).toBe('completed');
+      // Committed with the erasure: one mark, holding its time only.
+      const marks = await reg.db.selectFrom('scrub_queue').selectAll().execute();
+      expect(marks).toHaveLength(1);
+      expect(Object.keys(marks[0]!).sort()).toEqual(['at', 'id']);
+      // The process stops before any scrub (`lupaus serve` between two sweeps, `erase --no-scrub`, a kill).
+      await reg.close();
+      reg = undefined;
+      // PGlite: the old row versions are still in the data directory's files.
+      if (!server) expect(scanDir(dir).length).toBeGreaterThan(0);
+
+      reg = await openRegister({ dataDir: dir, databaseUrl });
+      expect(await scrubPending(reg)).toBe(true);
+      const vacuumed = async (r: Register) =>
+        (
+          await sql<{ t: Date | null }>`select last_vacuum as t from pg_stat_user_tables
+            where relname = 'persons'`.execute(r.db)
+        ).rows[0]?.t ?? null;
+      if (server) expect(await vacuumed(reg)).toBeNull();
+      // Nothing waits for a blocker: the resumption erases nothing itself, and scrubs for the other process.
+      expect(await resumeBlockedErasures(reg, TEST_ADMIN, { scrub: true })).toEqual({
+        completed: [],
+        blocked: [],
+        requests: [],
+      });
+      expect(await pendingScrubs(reg.db)).toEqual([]);
+      expect(await scrubPending(reg)).toBe(false);
+      if (server) expect(await vacuumed(reg)).not.toBeNull();
+      await reg.close();
+      reg = undefined;
+      if (!server) expect(scanDir(dir)).toEqual([]);
+    } finally {
+      await reg?.close();
+      reg = undefined;
+      await server?.drop();
+    }
+  }, 120_000);
+
+  it('R4.4 nothing is pending after scrubErasedData, and a scrub clears only the marks it read: an erasure committed while it runs keeps its mark', async () => {
+    reg = await openTestRegister('003-auntie');
+    const r = reg;
+    expect(await scrubPending(r)).toBe(false);
+    const first = await createPerson(r, TEST_ADMIN, { source: 'subject', fields: PERSON });
+    const second = await createPerson(r, TEST_ADMIN, {
+      source: 'subject',
+      fields: { first_name: 'Toinen', last_name: 'Henkilö' },
+    });
+    await erasePerson(r, TEST_ADMIN, { personId: first.id });
+    await r.db.transaction().execute((tx) => queueScrub(tx, new Date()));
+    const before = await pendingScrubs(r.db);
+    expect(before).toHaveLength(2);
+    await scrubErasedData(r);
+    expect(await pendingScrubs(r.db)).toEqual([]);
+    expect(await scrubPending(r)).toBe(false);
+
+    // Another erasure, then a scrub with a third erasure committed between its reading of the marks and its end.
+    const third = await createPerson(r, TEST_ADMIN, {
+      source: 'subject',
+      fields: { first_name: 'Kolmas', last_name: 'Henkilö' },
+    });
+    await erasePerson(r, TEST_ADMIN, { personId: second.id });
+    const read = await pendingScrubs(r.db);
+    expect(read).toHaveLength(1);
+    const hold = await holdVacuum(r);
+    let scrubbed = false;
+    const scrub = scrubErasedData(r).then(() => {
+      scrubbed = true;
+    });
+    try {
+      await hold.waiting();
+      expect((await erasePerson(r, TEST_ADMIN, { personId: third.id })).state).toBe('completed');
+      expect(scrubbed).toBe(false);
+    } finally {
+      await hold.release();
+    }
+    await scrub;
+    const left = await pendingScrubs(r.db);
+    expect(left).toHaveLength(1);
+    expect(read).not.toContain(left[0]);
+    expect(await scrubPending(r)).toBe(true);
+    await scrubErasedData(r);
+    expect(await pendingScrubs(r.db)).toEqual([]);
+  }, 120_000);
+
+  it('R4.4 a retention run that deletes whole persons leaves a mark in the same batch; stopped before its end, the next run scrubs and clears it', async () => {
+    const clock = fixedClock('2014-01-01T09:00:00Z');
+    reg = await openTestRegister('001-vitec-katrina', { clock });
+    const r = reg;
+    const gone = await createPerson(r, TEST_ADMIN, {
+      source: 'registrations',
+      fields: { first_name: 'Matti', last_name: 'Asiakas', email: 'matti@example.com' },
+    });
+    clock.set('2015-06-15T12:00:00Z');
+    await endRelationship(r, TEST_ADMIN, gone.id, { endedAt: '2015-06-15', reason: 'Asiakkuus päättyi' });
+    clock.set('2026-01-01T00:00:00Z');
+    // Stopped after its first batch (the person): no resumption, no scrub at its end.
+    const stop = new AbortController();
+    const stopped = await runRetention(r, TEST_ADMIN, {
+      asOf: '2025-06-15',
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.done > 0) stop.abort();
+      },
+    });
+    expect(stopped).toMatchObject({ status: 'interrupted', totals: { persons: 1 } });
+    expect(await r.db.selectFrom('persons').select('id').execute()).toEqual([]);
+    expect(await pendingScrubs(r.db)).toHaveLength(1);
+    const next = await runRetention(r, TEST_ADMIN, { asOf: '2025-06-15' });
+    expect(next.status).toBe('completed');
+    expect(await pendingScrubs(r.db)).toEqual([]);
+  }, 120_000);
 });

@@ -1,9 +1,12 @@
 import { anonymiseData, type RecordHolder } from '@lupaus/core';
 import {
   arrayLiteral,
+  clearScrubs,
   type Executor,
   insertAudit,
+  pendingScrubs,
   queueFileDeletions,
+  queueScrub,
   RECORD_TABLES,
   type RecordTableHolder,
 } from '@lupaus/db';
@@ -211,16 +214,17 @@ export function erasureOutcome(r: ErasureResult): Record<string, unknown> {
   };
 }
 
-/** Registers in this process that erased something since their last scrub (see scrubErasedData). */
-const erasedSinceScrub = new WeakSet<Register>();
-function markErased(reg: Register): void {
-  erasedSinceScrub.add(reg);
-}
-/** Whether this process erased something in the register since its last scrub; clears the mark. */
-export function takeErasedMark(reg: Register): boolean {
-  const had = erasedSinceScrub.has(reg);
-  erasedSinceScrub.delete(reg);
-  return had;
+/**
+ * Whether an erasure committed since the last scrub, by any process (its mark in `scrub_queue`, written in the
+ * erasure's transaction, migration 0011), so that the database files still hold old versions of erased rows.
+ *
+ * @example
+ * ```ts
+ * if (await scrubPending(reg)) await scrubErasedData(reg);
+ * ```
+ */
+export async function scrubPending(reg: Register): Promise<boolean> {
+  return (await pendingScrubs(reg.db)).length > 0;
 }
 
 /**
@@ -235,8 +239,12 @@ export function takeErasedMark(reg: Register): boolean {
  * at once, their space is freed for reuse, and the bytes left in freed space, the WAL archive and backups are
  * the database administrator's (encrypted storage, backup retention), out of the register's reach.
  *
- * `lupaus erase` runs it after an erasure, and the daily retention run after erasures made by this process (the
- * API's) or completed by `resumeBlockedErasures`.
+ * Every erasure that changed something (and every retention batch that deleted persons or their fields) leaves a
+ * mark in `scrub_queue`, committed with it. This reads the marks first and deletes exactly those once the files
+ * are scrubbed: a process killed before or during the scrub leaves them, and an erasure committed while it runs
+ * keeps its mark for the next scrub. `lupaus erase` runs it after an erasure (unless `--no-scrub`), and every
+ * retention run and `lupaus erasures resume` (`resumeBlockedErasures` with `scrub`) whenever a mark is left, by
+ * whichever process erased (the API's, a run killed before its scrub).
  *
  * @example
  * ```ts
@@ -246,6 +254,8 @@ export function takeErasedMark(reg: Register): boolean {
  */
 export async function scrubErasedData(reg: Register): Promise<void> {
   crashPoint('erasure.scrub.before');
+  // The marks this scrub answers for: those committed before it starts.
+  const marks = await pendingScrubs(reg.db);
   if (reg.dbKind === 'pglite') {
     await sql`vacuum full`.execute(reg.db);
     crashPoint('erasure.scrub.after-vacuum');
@@ -260,7 +270,7 @@ export async function scrubErasedData(reg: Register): Promise<void> {
     crashPoint('erasure.scrub.after-vacuum');
   }
   crashPoint('erasure.scrub.after-checkpoint');
-  erasedSinceScrub.delete(reg);
+  await clearScrubs(reg.db, marks);
 }
 
 /** Tables that hold personal data (a server's scrub vacuums these). */
@@ -584,7 +594,8 @@ export async function erasePersonIn(
   };
   const changed = Object.values(erased).some((n) => n > 0);
   if (changed || !blocked || opts.auditUnchanged !== false) {
-    markErased(reg);
+    // The scrub this erasure owes, committed with it (scrubErasedData; a mark of no one).
+    await queueScrub(tx, now);
     await insertAudit(tx, reg.vault.auditKey, [
       {
         at: now,

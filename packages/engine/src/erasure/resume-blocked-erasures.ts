@@ -16,7 +16,7 @@ import {
   erasePersonIn,
   erasureOutcome,
   scrubErasedData,
-  takeErasedMark,
+  scrubPending,
 } from './erase-person';
 
 export interface ResumeResult {
@@ -35,7 +35,7 @@ export interface ResumeResult {
  * `anonymisation`, or named by a blocked request) is erased again in a transaction of its own, which erases what
  * has been freed meanwhile; when nothing blocks any more the person goes and their blocked requests are
  * completed with the outcome. Run after every retention sweep (`runRetention`, with `scrub`: then the database
- * files are scrubbed if this process erased anything since the last scrub) and runnable alone.
+ * files are scrubbed if any erasure, in any process, left its mark since the last scrub) and runnable alone.
  *
  * @example
  * ```ts
@@ -100,9 +100,10 @@ export async function resumeBlockedErasures(
     if (r.erased.files > 0) await drainFileDeletions(reg);
     (r.state === 'completed' ? out.completed : out.blocked).push(w.id);
   }
-  // Erasures of this process (the API's, these) leave old row versions in the database files until scrubbed.
+  // Erasures (these, the API's, a run's killed before its scrub, in any process) leave old row versions in the
+  // database files until scrubbed; each left its mark in scrub_queue.
   crashPoint('erasure.resume.before-scrub');
-  if (opts.scrub && takeErasedMark(reg)) await scrubErasedData(reg);
+  if (opts.scrub && (await scrubPending(reg))) await scrubErasedData(reg);
   return out;
 }
 

@@ -194,7 +194,7 @@ const NOT_USE_CASES: Record<string, string> = {
   collectOrphanFiles: 'system work: removes bytes nothing refers to',
   readStoredBytes: 'the file store: the bytes of a file row that a use case already authorised and audits',
   scrubErasedData: 'system work: VACUUM after erasure',
-  takeErasedMark: 'system work',
+  scrubPending: 'system work: whether an erasure awaits its scrub',
   // transaction helpers: their calling use case asks
   buildAccessReportIn: 'tx helper',
   writeConsentIn: 'tx helper',

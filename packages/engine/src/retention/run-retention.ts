@@ -7,6 +7,7 @@ import {
   insertAudit,
   insertRetentionRun,
   markInterruptedRuns,
+  queueScrub,
   updateRetentionRun,
 } from '@lupaus/db';
 import { sql } from 'kysely';
@@ -244,7 +245,8 @@ async function sweep(
       await sweepTarget(reg, actor, q, groups[i]!, batchSize, state, opts);
     }
     if (personQuery) await sweepPersons(reg, actor, personQuery, batchSize, state, opts);
-    // Erasures on request that waited for a blocker that has now ended (R4.4); then the database files scrubbed.
+    // Erasures on request that waited for a blocker that has now ended (R4.4); then the database files scrubbed
+    // if any erasure (this run's persons and person fields too, any process's) left its mark in scrub_queue.
     // They finish by themselves (the erasure was asked and checked then): system work, not the runner's.
     crashPoint('retention.run.before-resume');
     await resumeBlockedErasures(reg, SYSTEM_ACTOR, { scrub: true });
@@ -462,6 +464,8 @@ async function sweepTarget(
               },
             })),
           );
+          // The persons' old row versions stay in the database files: the run's end scrubs them (R4.4).
+          if (changed.length > 0) await queueScrub(tx, now);
           if (t.action === 'anonymise') group.anonymised += changed.length;
           else group.deleted += changed.length;
           state.report.totals.erased += changed.length;
@@ -623,6 +627,8 @@ async function sweepPersons(
       // Interactions have no foreign key to cascade (migration 0002); none should be left, as with a cascade.
       await sql`delete from interactions where person_id = any(${arrayLiteral(ids)}::uuid[])`.execute(tx);
       await sql`delete from persons where id = any(${arrayLiteral(ids)}::uuid[])`.execute(tx);
+      // Their old row versions stay in the database files: the run's end scrubs them (R4.4).
+      await queueScrub(tx, now);
       await insertAudit(
         tx,
         reg.vault.auditKey,
