@@ -38,7 +38,14 @@ export default defineConfig({
       {
         test: {
           name: 'cli',
-          include: ['packages/cli/**/*.test.ts'],
+          // `npm run test:db` (on the server) takes of the cli only the commands whose behaviour depends on the
+          // database (see above), in the same run as db and api so that the two workers stay busy.
+          include: process.env.LUPAUS_TEST_CLI_DB_ONLY
+            ? [
+                'packages/cli/src/commands/{retention,serve,backup}.test.ts',
+                'packages/cli/src/crash/*.test.ts',
+              ]
+            : ['packages/cli/**/*.test.ts'],
           isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -175,6 +175,15 @@ describe.skipIf(!RUN_HERE)(`issue 8 crash injection on ${BACKEND}`, () => {
     copies.push(name);
     return name;
   };
+  // The chains run concurrently, but an in-process `lupaus` run counts every handle the process opens meanwhile
+  // as its own (a database connection of another chain's check would fail it): whatever this process does with a
+  // database runs one at a time here; the killed runs are child processes and overlap freely.
+  let last: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = last.then(work, work);
+    last = next.catch(() => undefined);
+    return next;
+  };
   const copy = async (label: string) => {
     const dir = join(cli.work, `${label}-${++n}`);
     return { dir, url: await copyFixture(fixture, dir, freshName) };
@@ -187,12 +196,14 @@ describe.skipIf(!RUN_HERE)(`issue 8 crash injection on ${BACKEND}`, () => {
     known = { ids: idsOf(await registerState(dir, url)), madeAt: Date.now() };
     // The end state of each command run once, never killed.
     await Promise.all(
-      (['import', 'erase', 'resume', 'rectify', 'merge', 'retention'] as const).map(async (s) => {
-        const c = await copy(`ref-${s}`);
-        const run = await cli.lupaus([...commandOf(s, c.dir, fixture), '--dir', c.dir], c.url);
-        expect(run.code, `${s}: ${run.stderr}`).toBe(0);
-        reference.set(s, { state: await registerState(c.dir, c.url, known), files: storedFiles(c.dir) });
-      }),
+      (['import', 'erase', 'resume', 'rectify', 'merge', 'retention'] as const).map((s) =>
+        exclusive(async () => {
+          const c = await copy(`ref-${s}`);
+          const run = await cli.lupaus([...commandOf(s, c.dir, fixture), '--dir', c.dir], c.url);
+          expect(run.code, `${s}: ${run.stderr}`).toBe(0);
+          reference.set(s, { state: await registerState(c.dir, c.url, known), files: storedFiles(c.dir) });
+        }),
+      ),
     );
     console.log(`crash fixture and references on ${BACKEND}: ${Math.round(performance.now() - t)} ms`);
   }, 300_000);
@@ -225,13 +236,25 @@ describe.skipIf(!RUN_HERE)(`issue 8 crash injection on ${BACKEND}`, () => {
     });
 
   async function runChain(chain: Chain) {
-    const { dir, url } = await copy(chain.scenario);
+    const { dir, url } = await exclusive(() => copy(chain.scenario));
     const args = [...commandOf(chain.scenario, dir, fixture), '--dir', dir];
     for (const point of chain.points) {
       const r = await killedAt(args, url, point);
       expect(r.signal, `${point} was not reached: exit ${r.code}\n${r.stderr}`).toBe('SIGKILL');
     }
-    const rerun = await cli.lupaus(args, url);
+    const { rerun, state, left, audit } = await exclusive(async () => {
+      const rerun = await cli.lupaus(args, url);
+      // One opening of the register (a restart, which also works off the queued file deletions) for every check.
+      const checks = await withRegister(dir, url, async (reg) => ({
+        state: await stateOf(reg, known),
+        left: {
+          imports: (await sql<{ status: string }>`select status from import_runs`.execute(reg.db)).rows,
+          sweeps: (await sql<{ status: string }>`select status from retention_runs`.execute(reg.db)).rows,
+        },
+        audit: await verifyAudit(reg, OPERATOR),
+      }));
+      return { rerun, ...checks };
+    });
     if (chain.rerunRefuses) {
       expect(rerun.code, rerun.stdout).not.toBe(0);
       expect(rerun.stderr).toMatch(chain.rerunRefuses);
@@ -239,15 +262,6 @@ describe.skipIf(!RUN_HERE)(`issue 8 crash injection on ${BACKEND}`, () => {
       expect(rerun.code, `the rerun after ${chain.points.at(-1)}: ${rerun.stderr}`).toBe(0);
     }
     const ref = reference.get(chain.scenario)!;
-    // One opening of the register (a restart, which also works off the queued file deletions) for every check.
-    const { state, left, audit } = await withRegister(dir, url, async (reg) => ({
-      state: await stateOf(reg, known),
-      left: {
-        imports: (await sql<{ status: string }>`select status from import_runs`.execute(reg.db)).rows,
-        sweeps: (await sql<{ status: string }>`select status from retention_runs`.execute(reg.db)).rows,
-      },
-      audit: await verifyAudit(reg, OPERATOR),
-    }));
     for (const table of Object.keys(ref.state)) {
       expect(state[table], `${chain.scenario} after ${chain.points.join(', ')}: table ${table}`).toEqual(
         ref.state[table],
