@@ -117,6 +117,13 @@ export async function startWebApp(
           .waitFor();
         await page.getByLabel(/^(Koodi|Code|Kod)$/).fill(await freshCode(clerk.totpSecret));
         await page.getByRole('button', { name: /^(Vahvista|Verify|Verifiera)$/ }).click();
+        // Signed in only when the step is gone: a test that navigated on at once aborted the verification in
+        // flight and found the sign-in page where it expected its own (a flaky timeout in CI).
+        await page
+          .getByRole('heading', { name: /Toinen tunnistautumistapa|Second factor|Andra faktorn/ })
+          .waitFor({ state: 'detached' });
+      } else {
+        await page.getByLabel(/Käyttäjätunnus|Username|Användarnamn/).waitFor({ state: 'detached' });
       }
     },
     close: async () => {
