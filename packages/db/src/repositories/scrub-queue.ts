@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Executor } from '../executor';
+import { arrayLiteral } from './records';
 
 /**
  * The queue of scrubs owed (R4.4, migration 0011): one row per committed erasure that left old row versions in
@@ -40,8 +42,12 @@ export async function pendingScrubs(db: Executor): Promise<string[]> {
  */
 export async function clearScrubs(db: Executor, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db
-    .deleteFrom('scrub_queue')
-    .where('id', 'in', [...ids])
-    .execute();
+  // One array parameter: a sweep of a million persons leaves a mark per batch, more than a statement's parameters.
+  await sql`delete from scrub_queue where id = any(${arrayLiteral(ids)}::bigint[])`.execute(db);
+}
+
+/** Whether any scrub is owed (one row is enough to know). */
+export async function hasPendingScrubs(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom('scrub_queue').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
 }

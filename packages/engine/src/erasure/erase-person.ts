@@ -3,6 +3,7 @@ import {
   arrayLiteral,
   clearScrubs,
   type Executor,
+  hasPendingScrubs,
   insertAudit,
   pendingScrubs,
   queueFileDeletions,
@@ -224,7 +225,7 @@ export function erasureOutcome(r: ErasureResult): Record<string, unknown> {
  * ```
  */
 export async function scrubPending(reg: Register): Promise<boolean> {
-  return (await pendingScrubs(reg.db)).length > 0;
+  return hasPendingScrubs(reg.db);
 }
 
 /**
